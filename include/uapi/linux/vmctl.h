@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * vmctl: the ABI between the vmctl.ko hypervisor module and user space.
+ *
+ * This header is the only contract between the kernel module and user space.
+ * Rules: fixed-width types only, explicit padding (which must be zero on input
+ * and is zeroed on output), user pointers carried as __u64, one struct per
+ * ioctl, ioctls listed in number order.  Structures only ever grow into their
+ * reserved space; VMCTL_API_VERSION changes when their meaning changes.
+ *
+ * Objects:
+ *   /dev/vmctl          system handle: API version, capabilities, create VM
+ *   VM fd               anonymous inode: memory slots, create vCPU
+ *   vCPU fd             anonymous inode: registers, run; mmap() of the first
+ *                       page gives struct vmctl_run
+ *
+ * Every fd belongs to the address space (mm) that created the VM.  Any ioctl
+ * or mmap from another address space (e.g. a child after fork()) fails with
+ * -EIO and has no effect.
+ */
+#ifndef _UAPI_LINUX_VMCTL_H
+#define _UAPI_LINUX_VMCTL_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define VMCTL_API_VERSION	1
+
+#define VMCTL_DEVICE_NAME	"vmctl"		/* /dev/vmctl */
+#define VMCTL_IOCTL_MAGIC	0xB9
+
+/* ------------------------------------------------------------------------ */
+/* Capabilities (VMCTL_GET_CAPS)                                             */
+/* ------------------------------------------------------------------------ */
+
+enum vmctl_backend {
+	VMCTL_BACKEND_NONE = 0,
+	VMCTL_BACKEND_VMX  = 1,		/* Intel VT-x */
+	VMCTL_BACKEND_SVM  = 2,		/* AMD-V (not yet) */
+};
+
+/* Bits of vmctl_caps.features */
+#define VMCTL_CAP_UNRESTRICTED_GUEST	(1ULL << 0)	/* real mode guests */
+#define VMCTL_CAP_EPT			(1ULL << 1)
+#define VMCTL_CAP_VPID			(1ULL << 2)
+#define VMCTL_CAP_LONG_MODE_GUEST	(1ULL << 3)
+#define VMCTL_CAP_READONLY_SLOTS	(1ULL << 4)
+#define VMCTL_CAP_EPT_2M_PAGES		(1ULL << 5)
+#define VMCTL_CAP_EPT_1G_PAGES		(1ULL << 6)
+#define VMCTL_CAP_EPT_AD_BITS		(1ULL << 7)
+#define VMCTL_CAP_PREEMPTION_TIMER	(1ULL << 8)
+#define VMCTL_CAP_DECODED_MMIO		(1ULL << 9)	/* not yet */
+
+struct vmctl_caps {
+	__u32 api_version;		/* == VMCTL_API_VERSION */
+	__u32 backend;			/* enum vmctl_backend */
+	__u64 features;			/* VMCTL_CAP_* */
+	__u32 max_vcpus;		/* per VM */
+	__u32 max_slots;		/* memory slots per VM */
+	__u64 max_slot_size;		/* bytes */
+	__u32 guest_phys_bits;		/* highest guest-physical address + 1 == 1 << bits */
+	__u32 vmcs_revision;		/* backend specific: VMX revision id */
+	__u64 backend_raw[8];		/* backend specific: VMX_BASIC, pin, proc, proc2,
+					 * exit, entry allowed-1 words, EPT_VPID_CAP, MISC */
+	char  backend_name[16];		/* NUL terminated, e.g. "vmx" */
+	__u64 reserved[8];
+};
+
+/*
+ * Module-wide resource accounting (VMCTL_GET_USAGE): what the module holds
+ * right now, so that tests can prove that destroying VMs gives it all back.
+ */
+struct vmctl_usage {
+	__u32 vms;			/* live VMs */
+	__u32 vcpus;			/* live vCPUs */
+	__u64 kernel_pages;		/* pages allocated for VMCS, EPT, run pages, ... */
+	__u64 pinned_pages;		/* guest pages pinned for memory slots */
+	__u64 kernel_bytes;		/* kmalloc'ed bytes for VM/vCPU/slot objects */
+	__u32 vmx_enabled_cpus;		/* CPUs on which VMXON is currently in effect */
+	__u32 pad;
+	__u64 reserved[4];
+};
+
+/* ------------------------------------------------------------------------ */
+/* VM creation (on /dev/vmctl)                                                */
+/* ------------------------------------------------------------------------ */
+
+struct vmctl_create_vm {
+	__u32 flags;			/* in: must be 0 */
+	__u32 pad;			/* in: must be 0 */
+	__u64 reserved[2];		/* in: must be 0 */
+};
+
+/* ------------------------------------------------------------------------ */
+/* Memory slots (on the VM fd)                                                */
+/* ------------------------------------------------------------------------ */
+
+#define VMCTL_MAX_SLOTS			32
+#define VMCTL_SLOT_READONLY		(1U << 0)	/* guest writes exit as EPT violation */
+#define VMCTL_SLOT_VALID_FLAGS		(VMCTL_SLOT_READONLY)
+
+struct vmctl_memory_slot {
+	__u32 slot;			/* in: 0 .. VMCTL_MAX_SLOTS - 1 */
+	__u32 flags;			/* in: VMCTL_SLOT_* */
+	__u64 guest_phys_addr;		/* in: page aligned */
+	__u64 size;			/* in: bytes, page aligned, > 0 */
+	__u64 userspace_addr;		/* in: page aligned; memory of the calling process */
+	__u64 reserved[2];		/* in: must be 0 */
+};
+
+struct vmctl_slot_id {
+	__u32 slot;			/* in */
+	__u32 pad;			/* in: must be 0 */
+};
+
+/* ------------------------------------------------------------------------ */
+/* vCPUs (on the VM fd, then on the vCPU fd)                                  */
+/* ------------------------------------------------------------------------ */
+
+struct vmctl_create_vcpu {
+	__u32 vcpu_id;			/* in: 0 .. caps.max_vcpus - 1, unique per VM */
+	__u32 flags;			/* in: must be 0 */
+	__u64 reserved[2];		/* in: must be 0 */
+};
+
+/*
+ * A new vCPU is in the x86 reset state: real mode, CS selector 0xf000 with
+ * base 0xffff0000, RIP 0xfff0, RFLAGS 0x2, CR0 0x60000010, all other general
+ * registers 0 except RDX (family/model/stepping).  User space moves it
+ * elsewhere (any real-mode CS:IP, or protected/long mode) with
+ * VMCTL_SET_REGS and VMCTL_SET_SREGS.
+ */
+struct vmctl_regs {
+	__u64 rax, rbx, rcx, rdx;
+	__u64 rsi, rdi, rsp, rbp;
+	__u64 r8,  r9,  r10, r11;
+	__u64 r12, r13, r14, r15;
+	__u64 rip, rflags;
+};
+
+struct vmctl_segment {
+	__u64 base;
+	__u32 limit;			/* byte granular: the limit as the CPU applies it */
+	__u16 selector;
+	__u8  type;			/* 4-bit type field */
+	__u8  present;
+	__u8  dpl;
+	__u8  db;
+	__u8  s;
+	__u8  l;
+	__u8  g;
+	__u8  avl;
+	__u8  unusable;
+	__u8  pad;
+};
+
+struct vmctl_dtable {
+	__u64 base;
+	__u16 limit;
+	__u16 pad[3];
+};
+
+struct vmctl_sregs {
+	struct vmctl_segment cs, ds, es, fs, gs, ss;
+	struct vmctl_segment tr, ldt;
+	struct vmctl_dtable gdt, idt;
+	__u64 cr0, cr2, cr3, cr4, cr8;
+	__u64 efer;
+	__u64 reserved[8];		/* in: must be 0 */
+};
+
+/* ------------------------------------------------------------------------ */
+/* The run structure: mmap(vcpu_fd, 0) of VMCTL_RUN_MMAP_SIZE bytes           */
+/* ------------------------------------------------------------------------ */
+
+#define VMCTL_RUN_MMAP_SIZE		4096
+
+enum vmctl_exit_reason {
+	VMCTL_EXIT_NONE			= 0,
+	VMCTL_EXIT_IO			= 1,	/* port I/O: run.io */
+	VMCTL_EXIT_HLT			= 2,	/* guest executed HLT; RIP is past it */
+	VMCTL_EXIT_SHUTDOWN		= 3,	/* triple fault: the vCPU cannot run again */
+	VMCTL_EXIT_FAIL_ENTRY		= 4,	/* VM entry failed: run.fail_entry */
+	VMCTL_EXIT_INTERNAL_ERROR	= 5,	/* run.internal */
+	VMCTL_EXIT_INTR			= 6,	/* a signal or immediate_exit ended RUN (-EINTR) */
+	VMCTL_EXIT_MMIO			= 7,	/* reserved for decoded MMIO */
+};
+
+#define VMCTL_IO_IN			0
+#define VMCTL_IO_OUT			1
+
+/* run.internal.suberror */
+enum vmctl_internal_error {
+	VMCTL_INTERNAL_UNHANDLED_EXIT	= 1,	/* data[0] = hardware exit reason,
+						 * data[1] = exit qualification,
+						 * data[2] = guest RIP */
+	VMCTL_INTERNAL_EPT_VIOLATION	= 2,	/* no slot (or a read-only one) backs
+						 * the access: data[0] = guest-physical
+						 * address, data[1] = qualification,
+						 * data[2] = guest RIP */
+	VMCTL_INTERNAL_UNSUPPORTED_IO	= 3,	/* string or REP port I/O: data[0] =
+						 * qualification, data[1] = guest RIP */
+	VMCTL_INTERNAL_VMX_INSN_FAILED	= 4,	/* data[0] = VM-instruction error */
+};
+
+/* run.fail_entry.flags */
+#define VMCTL_FAIL_ENTRY_INVALID_GUEST_STATE	(1U << 0)
+#define VMCTL_FAIL_ENTRY_VMFAIL			(1U << 1)	/* VMLAUNCH/VMRESUME itself failed */
+
+struct vmctl_run {
+	/* in */
+	__u8  immediate_exit;		/* set: RUN returns -EINTR before entering */
+	__u8  pad0[7];
+
+	/* out */
+	__u32 exit_reason;		/* enum vmctl_exit_reason */
+	__u32 pad1;
+	__u64 exit_count;		/* exits delivered to user space so far */
+	__u64 reserved0[5];
+
+	union {
+		/*
+		 * VMCTL_EXIT_IO.  For OUT, data holds the value written (low
+		 * size bytes).  For IN, user space stores the value to read in
+		 * data; the next RUN puts it into AL/AX/EAX and completes the
+		 * instruction.  RIP still points at the instruction until then.
+		 */
+		struct {
+			__u16 port;
+			__u8  size;		/* 1, 2 or 4 */
+			__u8  direction;	/* VMCTL_IO_IN or VMCTL_IO_OUT */
+			__u32 pad;
+			__u64 data;
+		} io;
+
+		/* VMCTL_EXIT_FAIL_ENTRY */
+		struct {
+			__u64 hardware_reason;	/* VMX: the exit reason with bit 31 set,
+						 * or the VM-instruction error for VMFAIL */
+			__u64 qualification;
+			__u32 flags;		/* VMCTL_FAIL_ENTRY_* */
+			__u32 pad;
+			char  message[128];	/* NUL terminated: the first guest-state
+						 * check that fails, e.g. "CS.base ..." */
+		} fail_entry;
+
+		/* VMCTL_EXIT_INTERNAL_ERROR */
+		struct {
+			__u32 suberror;		/* enum vmctl_internal_error */
+			__u32 ndata;		/* valid entries in data[] */
+			__u64 data[16];
+		} internal;
+
+		/* VMCTL_EXIT_MMIO (reserved for the decoded-MMIO work) */
+		struct {
+			__u64 phys_addr;
+			__u64 data;
+			__u32 len;
+			__u8  is_write;
+			__u8  pad[3];
+		} mmio;
+
+		__u8 exit_union_space[1024];
+	};
+};
+
+/* ------------------------------------------------------------------------ */
+/* ioctls                                                                      */
+/*                                                                            */
+/* Common errors: -EFAULT bad user pointer; -EINVAL nonzero pad/reserved       */
+/* or flags; -ENOTTY unknown ioctl; -EIO caller is not the owning process.     */
+/* ------------------------------------------------------------------------ */
+
+/* /dev/vmctl */
+
+/* Returns VMCTL_API_VERSION. */
+#define VMCTL_GET_API_VERSION	_IO(VMCTL_IOCTL_MAGIC, 0x00)
+
+/* Fills struct vmctl_caps. */
+#define VMCTL_GET_CAPS		_IOR(VMCTL_IOCTL_MAGIC, 0x01, struct vmctl_caps)
+
+/*
+ * Returns a new VM fd (O_CLOEXEC).  Errors: -EINVAL flags/pad/reserved not 0;
+ * -EBUSY another hypervisor holds VMX on some CPU (the module logs what to
+ * do); -ENOMEM; -EMFILE.
+ */
+#define VMCTL_CREATE_VM		_IOW(VMCTL_IOCTL_MAGIC, 0x02, struct vmctl_create_vm)
+
+/* Fills struct vmctl_usage. */
+#define VMCTL_GET_USAGE		_IOR(VMCTL_IOCTL_MAGIC, 0x03, struct vmctl_usage)
+
+/* VM fd */
+
+/*
+ * Adds a memory slot: pins the user pages and maps them in the guest's EPT.
+ * Errors: -EINVAL slot >= VMCTL_MAX_SLOTS, unknown flags, nonzero reserved,
+ * size 0, address or size not page aligned, guest range wrapping or beyond
+ * 1 << caps.guest_phys_bits, size > caps.max_slot_size;
+ * -EEXIST slot id in use or guest range overlaps another slot;
+ * -EFAULT user range not mapped (or not writable for a writable slot);
+ * -ENOMEM.  On error nothing is pinned or mapped.
+ */
+#define VMCTL_SET_MEMORY_SLOT	_IOW(VMCTL_IOCTL_MAGIC, 0x10, struct vmctl_memory_slot)
+
+/*
+ * Removes a slot: unmaps it from the EPT, flushes translations, unpins.
+ * Errors: -EINVAL slot >= VMCTL_MAX_SLOTS or pad != 0; -ENOENT no such slot.
+ */
+#define VMCTL_DELETE_MEMORY_SLOT _IOW(VMCTL_IOCTL_MAGIC, 0x11, struct vmctl_slot_id)
+
+/*
+ * Returns a new vCPU fd (O_CLOEXEC).  Errors: -EINVAL vcpu_id >= max_vcpus,
+ * flags/reserved not 0; -EEXIST vcpu_id in use; -ENOMEM.
+ */
+#define VMCTL_CREATE_VCPU	_IOW(VMCTL_IOCTL_MAGIC, 0x12, struct vmctl_create_vcpu)
+
+/* vCPU fd */
+
+/*
+ * Enters the guest until an exit that user space must see; the reason is in
+ * the mmap()ed struct vmctl_run.  Returns 0, or: -EINTR a signal is pending or
+ * immediate_exit was set (exit_reason VMCTL_EXIT_INTR); -EINVAL the vCPU is
+ * shut down (after VMCTL_EXIT_SHUTDOWN); -EBUSY the vCPU is running in
+ * another thread.
+ */
+#define VMCTL_RUN		_IO(VMCTL_IOCTL_MAGIC, 0x20)
+
+#define VMCTL_GET_REGS		_IOR(VMCTL_IOCTL_MAGIC, 0x21, struct vmctl_regs)
+/* Errors: -EINVAL RFLAGS reserved bits (bit 1 must be 1; 3, 5, 15, 22-63 0). */
+#define VMCTL_SET_REGS		_IOW(VMCTL_IOCTL_MAGIC, 0x22, struct vmctl_regs)
+
+#define VMCTL_GET_SREGS		_IOR(VMCTL_IOCTL_MAGIC, 0x23, struct vmctl_sregs)
+/*
+ * Errors: -EINVAL reserved bits set in CR0/CR3/CR4/EFER/CR8, CR0.PG without
+ * CR0.PE, CR0.NW without CR0.CD, CR4.VMXE, EFER.LME|CR0.PG without CR4.PAE,
+ * reserved not 0.  The state is checked as a whole; on error nothing
+ * changes.  Segment and descriptor-table consistency is the hardware's to
+ * judge: a bad one makes the next RUN end in VMCTL_EXIT_FAIL_ENTRY whose
+ * message names the first failing check.
+ */
+#define VMCTL_SET_SREGS		_IOW(VMCTL_IOCTL_MAGIC, 0x24, struct vmctl_sregs)
+
+#endif /* _UAPI_LINUX_VMCTL_H */
