@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmctl.ko internals shared by the arch-neutral core (main.c, mem.c) and a
+ * hardware backend (vmx/ now, svm/ later).  The core owns file descriptors,
+ * object lifetimes, ownership checks, argument validation, memory slots and
+ * page pinning.  The backend owns the hardware: turning virtualization on and
+ * off, the second-level page tables, and running a vCPU.
+ */
+#ifndef VMCTL_KMOD_VMCTL_H
+#define VMCTL_KMOD_VMCTL_H
+
+#include <linux/types.h>
+#include <linux/mutex.h>
+#include <linux/mm_types.h>
+#include <linux/vmctl.h>
+
+#define VMCTL_MAX_VCPUS		64
+
+struct vmctl_slot {
+	u32 id;
+	u32 flags;			/* VMCTL_SLOT_* */
+	u64 guest_phys_addr;
+	u64 size;
+	u64 userspace_addr;
+	unsigned long npages;
+	struct page **pages;		/* pinned with pin_user_pages_fast() */
+};
+
+struct vmctl_vm {
+	struct mm_struct *mm;		/* owner: every ioctl/mmap checks current->mm */
+	struct kref ref;		/* VM fd + one per vCPU fd */
+	struct mutex lock;		/* slots[], vcpus[] */
+	struct vmctl_slot *slots[VMCTL_MAX_SLOTS];
+	struct vmctl_vcpu *vcpus[VMCTL_MAX_VCPUS];
+	void *arch;			/* backend private */
+};
+
+struct vmctl_vcpu {
+	struct vmctl_vm *vm;
+	u32 id;
+	struct vmctl_run *run;		/* one page, mmap()ed by user space */
+	struct mutex run_lock;		/* RUN and register access; trylock -> -EBUSY */
+	void *arch;			/* backend private */
+};
+
+/* What vcpu_run() tells the core. */
+enum vmctl_run_result {
+	VMCTL_RUN_TO_USER = 0,		/* run->exit_reason is filled: return 0 */
+};
+
+/*
+ * One backend, picked at load time.  Every hook returns 0 or a negative
+ * errno; none may be called before probe() succeeded.
+ */
+struct vmctl_backend_ops {
+	const char *name;
+
+	/*
+	 * At module load: check that the CPU and firmware allow this backend.
+	 * On failure log exactly one line "vmctl: cannot load: <reason>" and
+	 * return -ENODEV (no such hardware) or -EOPNOTSUPP (present but
+	 * unusable: disabled by firmware, a required feature missing).
+	 */
+	int (*probe)(void);
+	void (*exit)(void);		/* module unload: undo probe() */
+	void (*fill_caps)(struct vmctl_caps *caps);
+
+	/*
+	 * Hardware virtualization on every online CPU.  Called by the core
+	 * under its global lock when the first VM is created / the last VM is
+	 * destroyed.  enable() fails with -EBUSY (after logging what to do)
+	 * when another hypervisor holds VMX on some CPU, and leaves nothing on.
+	 */
+	int (*enable)(void);
+	void (*disable)(void);
+	unsigned int (*enabled_cpus)(void);
+
+	int (*vm_init)(struct vmctl_vm *vm);
+	void (*vm_destroy)(struct vmctl_vm *vm);
+
+	/*
+	 * Map npages pinned pages at guest-physical gpa (page aligned, range
+	 * known to be free).  On error nothing stays mapped.
+	 */
+	int (*map_pages)(struct vmctl_vm *vm, u64 gpa, struct page **pages,
+			 unsigned long npages, bool writable);
+	/*
+	 * Unmap the range and make sure no CPU can still reach the pages
+	 * through a cached translation when this returns: the core unpins
+	 * right after.
+	 */
+	void (*unmap_pages)(struct vmctl_vm *vm, u64 gpa, unsigned long npages);
+
+	int (*vcpu_create)(struct vmctl_vcpu *vcpu);
+	void (*vcpu_destroy)(struct vmctl_vcpu *vcpu);
+	/*
+	 * Called with vcpu->run_lock held, by the owning process.  Returns 0
+	 * with vcpu->run filled, -EINTR (run->exit_reason VMCTL_EXIT_INTR),
+	 * -EINVAL after a shutdown, or another errno on a host-side failure.
+	 */
+	int (*vcpu_run)(struct vmctl_vcpu *vcpu);
+	int (*get_regs)(struct vmctl_vcpu *vcpu, struct vmctl_regs *regs);
+	int (*set_regs)(struct vmctl_vcpu *vcpu, const struct vmctl_regs *regs);
+	int (*get_sregs)(struct vmctl_vcpu *vcpu, struct vmctl_sregs *sregs);
+	int (*set_sregs)(struct vmctl_vcpu *vcpu, const struct vmctl_sregs *sregs);
+};
+
+extern const struct vmctl_backend_ops vmctl_vmx_ops;
+
+/* Accounting for VMCTL_GET_USAGE; backends report what they allocate too. */
+void vmctl_account_kernel_pages(long delta);
+void vmctl_account_pinned_pages(long delta);
+void vmctl_account_kernel_bytes(long delta);
+
+#endif /* VMCTL_KMOD_VMCTL_H */
