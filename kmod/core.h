@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Private to the arch-neutral core of vmctl.ko (main.c, mem.c): what the
+ * files of the core share with each other but a backend has no business
+ * calling.
+ */
+#ifndef VMCTL_KMOD_CORE_H
+#define VMCTL_KMOD_CORE_H
+
+#include "vmctl.h"
+
+/* The backend picked at module load; never NULL once the device exists. */
+extern const struct vmctl_backend_ops *vmctl_backend;
+
+/* Capabilities and limits, fixed once the backend has probed. */
+extern struct vmctl_caps vmctl_caps;
+
+/*
+ * kzalloc()/kfree() that keep VMCTL_GET_USAGE's kernel_bytes exact: the
+ * caller passes the same size to both, so every byte counted on the way in
+ * is uncounted on the way out.
+ */
+void *vmctl_zalloc_accounted(size_t size);
+void vmctl_free_accounted(const void *object, size_t size);
+
+/* mem.c: memory slots of a VM, called with vm->lock held. */
+int vmctl_slot_add(struct vmctl_vm *vm, const struct vmctl_memory_slot *req);
+int vmctl_slot_delete(struct vmctl_vm *vm, u32 id);
+void vmctl_slots_release(struct vmctl_vm *vm);
+
+#endif /* VMCTL_KMOD_CORE_H */

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Memory slots: ordinary memory of the VM's owning process, pinned for as
+ * long as the slot exists and mapped into the guest by the backend.  A slot
+ * is all or nothing: on every error path nothing stays pinned or mapped.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/errno.h>
+#include <linux/lockdep.h>
+#include <linux/mm.h>
+#include <linux/uaccess.h>
+
+#include "core.h"
+#include "slot.h"
+
+/* Guest pages are written behind the kernel's back through the EPT. */
+static bool vmctl_slot_writable(const struct vmctl_slot *slot)
+{
+	return !(slot->flags & VMCTL_SLOT_READONLY);
+}
+
+static size_t vmctl_slot_pages_bytes(unsigned long npages)
+{
+	return npages * sizeof(struct page *);
+}
+
+static void vmctl_slot_limits(struct vmctl_slot_limits *limits)
+{
+	limits->max_slot_size = vmctl_caps.max_slot_size;
+	limits->guest_phys_bits = vmctl_caps.guest_phys_bits;
+	limits->valid_flags = 0;
+	if (vmctl_caps.features & VMCTL_CAP_READONLY_SLOTS)
+		limits->valid_flags |= VMCTL_SLOT_READONLY;
+}
+
+/*
+ * Pins every page of the slot's user range, or none: a range with a hole,
+ * a PROT_NONE part or (for a writable slot) a read-only part pins only up to
+ * that point, and such a partial pin is undone and reported as -EFAULT.
+ */
+static int vmctl_slot_pin(struct vmctl_slot *slot)
+{
+	unsigned int gup_flags = FOLL_LONGTERM;
+	int pinned;
+
+	if (vmctl_slot_writable(slot))
+		gup_flags |= FOLL_WRITE;
+
+	pinned = pin_user_pages_fast(slot->userspace_addr, slot->npages,
+				     gup_flags, slot->pages);
+	if (pinned == -ENOMEM)
+		return -ENOMEM;
+	if (pinned < 0)
+		return -EFAULT;
+	if ((unsigned long)pinned != slot->npages) {
+		unpin_user_pages(slot->pages, pinned);
+		return -EFAULT;
+	}
+	vmctl_account_pinned_pages(slot->npages);
+	return 0;
+}
+
+static void vmctl_slot_unpin(struct vmctl_slot *slot)
+{
+	unpin_user_pages_dirty_lock(slot->pages, slot->npages,
+				    vmctl_slot_writable(slot));
+	vmctl_account_pinned_pages(-(long)slot->npages);
+}
+
+int vmctl_slot_add(struct vmctl_vm *vm, const struct vmctl_memory_slot *req)
+{
+	struct vmctl_slot_limits limits;
+	struct vmctl_slot *slot;
+	int ret;
+
+	lockdep_assert_held(&vm->lock);
+
+	vmctl_slot_limits(&limits);
+	ret = vmctl_slot_check(req, &limits, vm->slots);
+	if (ret)
+		return ret;
+	/* Only the caller's own memory: never a kernel address. */
+	if (!access_ok(u64_to_user_ptr(req->userspace_addr), req->size))
+		return -EFAULT;
+
+	slot = vmctl_zalloc_accounted(sizeof(*slot));
+	if (!slot)
+		return -ENOMEM;
+	slot->id = req->slot;
+	slot->flags = req->flags;
+	slot->guest_phys_addr = req->guest_phys_addr;
+	slot->size = req->size;
+	slot->userspace_addr = req->userspace_addr;
+	slot->npages = req->size >> PAGE_SHIFT;
+
+	slot->pages = vmctl_zalloc_accounted(vmctl_slot_pages_bytes(slot->npages));
+	if (!slot->pages) {
+		ret = -ENOMEM;
+		goto out_free_slot;
+	}
+
+	ret = vmctl_slot_pin(slot);
+	if (ret)
+		goto out_free_pages;
+
+	ret = vmctl_backend->map_pages(vm, slot->guest_phys_addr, slot->pages,
+				       slot->npages, vmctl_slot_writable(slot));
+	if (ret)
+		goto out_unpin;
+
+	vm->slots[slot->id] = slot;
+	return 0;
+
+out_unpin:
+	vmctl_slot_unpin(slot);
+out_free_pages:
+	vmctl_free_accounted(slot->pages, vmctl_slot_pages_bytes(slot->npages));
+out_free_slot:
+	vmctl_free_accounted(slot, sizeof(*slot));
+	return ret;
+}
+
+/* The backend guarantees no CPU reaches the pages once unmap_pages returns. */
+static void vmctl_slot_destroy(struct vmctl_vm *vm, struct vmctl_slot *slot)
+{
+	vmctl_backend->unmap_pages(vm, slot->guest_phys_addr, slot->npages);
+	vmctl_slot_unpin(slot);
+	vmctl_free_accounted(slot->pages, vmctl_slot_pages_bytes(slot->npages));
+	vmctl_free_accounted(slot, sizeof(*slot));
+}
+
+int vmctl_slot_delete(struct vmctl_vm *vm, u32 id)
+{
+	struct vmctl_slot *slot;
+
+	lockdep_assert_held(&vm->lock);
+
+	if (id >= VMCTL_MAX_SLOTS)
+		return -EINVAL;
+	slot = vm->slots[id];
+	if (!slot)
+		return -ENOENT;
+	/* Unpublish first, so that a lookup during the unmap finds nothing. */
+	vm->slots[id] = NULL;
+	vmctl_slot_destroy(vm, slot);
+	return 0;
+}
+
+void vmctl_slots_release(struct vmctl_vm *vm)
+{
+	unsigned int id;
+
+	lockdep_assert_held(&vm->lock);
+
+	for (id = 0; id < VMCTL_MAX_SLOTS; id++)
+		if (vm->slots[id])
+			vmctl_slot_delete(vm, id);
+}
