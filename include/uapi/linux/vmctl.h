@@ -60,8 +60,11 @@ struct vmctl_caps {
 	__u64 max_slot_size;		/* bytes */
 	__u32 guest_phys_bits;		/* highest guest-physical address + 1 == 1 << bits */
 	__u32 vmcs_revision;		/* backend specific: VMX revision id */
-	__u64 backend_raw[8];		/* backend specific: VMX_BASIC, pin, proc, proc2,
-					 * exit, entry allowed-1 words, EPT_VPID_CAP, MISC */
+	/*
+	 * Backend specific.  VMX: VMX_BASIC, the allowed-1 words of the pin,
+	 * proc, proc2, exit and entry controls, EPT_VPID_CAP, MISC.
+	 */
+	__u64 backend_raw[8];
 	char  backend_name[16];		/* NUL terminated, e.g. "vmx" */
 	__u64 reserved[8];
 };
@@ -191,21 +194,22 @@ enum vmctl_exit_reason {
 
 /* run.internal.suberror */
 enum vmctl_internal_error {
-	VMCTL_INTERNAL_UNHANDLED_EXIT	= 1,	/* data[0] = hardware exit reason,
-						 * data[1] = exit qualification,
-						 * data[2] = guest RIP */
-	VMCTL_INTERNAL_EPT_VIOLATION	= 2,	/* no slot (or a read-only one) backs
-						 * the access: data[0] = guest-physical
-						 * address, data[1] = qualification,
-						 * data[2] = guest RIP */
-	VMCTL_INTERNAL_UNSUPPORTED_IO	= 3,	/* string or REP port I/O: data[0] =
-						 * qualification, data[1] = guest RIP */
+	/* data[0] = hardware exit reason, [1] = qualification, [2] = RIP */
+	VMCTL_INTERNAL_UNHANDLED_EXIT	= 1,
+	/*
+	 * No slot (or a read-only one) backs the access: data[0] =
+	 * guest-physical address, [1] = qualification, [2] = guest RIP.
+	 */
+	VMCTL_INTERNAL_EPT_VIOLATION	= 2,
+	/* String or REP port I/O: data[0] = qualification, [1] = guest RIP */
+	VMCTL_INTERNAL_UNSUPPORTED_IO	= 3,
 	VMCTL_INTERNAL_VMX_INSN_FAILED	= 4,	/* data[0] = VM-instruction error */
 };
 
 /* run.fail_entry.flags */
 #define VMCTL_FAIL_ENTRY_INVALID_GUEST_STATE	(1U << 0)
-#define VMCTL_FAIL_ENTRY_VMFAIL			(1U << 1)	/* VMLAUNCH/VMRESUME itself failed */
+/* VMLAUNCH/VMRESUME itself failed */
+#define VMCTL_FAIL_ENTRY_VMFAIL			(1U << 1)
 
 struct vmctl_run {
 	/* in */
@@ -235,13 +239,19 @@ struct vmctl_run {
 
 		/* VMCTL_EXIT_FAIL_ENTRY */
 		struct {
-			__u64 hardware_reason;	/* VMX: the exit reason with bit 31 set,
-						 * or the VM-instruction error for VMFAIL */
+			/*
+			 * VMX: the exit reason with bit 31 set, or the
+			 * VM-instruction error for VMFAIL.
+			 */
+			__u64 hardware_reason;
 			__u64 qualification;
 			__u32 flags;		/* VMCTL_FAIL_ENTRY_* */
 			__u32 pad;
-			char  message[128];	/* NUL terminated: the first guest-state
-						 * check that fails, e.g. "CS.base ..." */
+			/*
+			 * NUL terminated: the first guest-state check that
+			 * fails, e.g. "CS.base ...".
+			 */
+			char  message[128];
 		} fail_entry;
 
 		/* VMCTL_EXIT_INTERNAL_ERROR */
