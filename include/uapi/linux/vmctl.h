@@ -176,6 +176,12 @@ struct vmctl_sregs {
 /* The run structure: mmap(vcpu_fd, 0) of VMCTL_RUN_MMAP_SIZE bytes           */
 /* ------------------------------------------------------------------------ */
 
+/*
+ * mmap(NULL, VMCTL_RUN_MMAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+ * vcpu_fd, 0).  Errors: -EINVAL other length or offset, or MAP_PRIVATE (the
+ * page is shared with the kernel); -EPERM PROT_EXEC.  The mapping is not
+ * inherited by fork().
+ */
 #define VMCTL_RUN_MMAP_SIZE		4096
 
 enum vmctl_exit_reason {
@@ -324,7 +330,11 @@ struct vmctl_run {
  */
 #define VMCTL_CREATE_VCPU	_IOW(VMCTL_IOCTL_MAGIC, 0x12, struct vmctl_create_vcpu)
 
-/* vCPU fd */
+/*
+ * vCPU fd.  A vCPU serves one ioctl at a time: any vCPU ioctl issued while
+ * another thread is inside RUN or a register ioctl of the same vCPU fails
+ * with -EBUSY instead of waiting.
+ */
 
 /*
  * Enters the guest until an exit that user space must see; the reason is in
