@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libvmctl: the C library for the vmctl.ko hypervisor module.
+ *
+ * Objects, each an opaque handle; callers never see file descriptors:
+ *
+ *   struct vmctl_sys    /dev/vmctl: API version, capabilities, creates VMs
+ *   struct vmctl_vm     one virtual machine: guest memory, port-I/O handlers
+ *   struct vmctl_vcpu   one virtual CPU of a VM: registers, run loop
+ *
+ * Conventions:
+ *   - Functions that can fail return 0 (or a non-negative value where
+ *     documented) on success and a negative errno on failure; errno itself
+ *     is not part of the interface.
+ *   - Whoever creates destroys: an _open() or _create() function hands
+ *     out a handle that the caller releases with the matching _close() or
+ *     _destroy().  A VM
+ *     outlives the vmctl_sys it came from; destroying a VM also destroys the
+ *     vCPUs and guest memory the caller did not release, so a pointer into
+ *     guest memory or a vCPU handle is invalid after vmctl_vm_destroy().
+ *   - A handle is used by one thread at a time, except that different vCPUs
+ *     of one VM may run in different threads.  Register port-I/O handlers
+ *     before running vCPUs in other threads.
+ *   - Guest-physical addresses (GPA) are uint64_t; sizes are bytes.
+ */
+#ifndef LIBVMCTL_H
+#define LIBVMCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/vmctl.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Version of this library's interface, bumped when a function or structure
+ * changes meaning.  VMCTL_API_VERSION (from <linux/vmctl.h>) is the kernel
+ * ABI version the library was built against.
+ */
+#define LIBVMCTL_VERSION		1
+
+struct vmctl_sys;
+struct vmctl_vm;
+struct vmctl_vcpu;
+
+/* Returns LIBVMCTL_VERSION of the library actually linked. */
+int vmctl_lib_version(void);
+
+/* ------------------------------------------------------------------------ */
+/* The system handle                                                          */
+/* ------------------------------------------------------------------------ */
+
+#define VMCTL_DEFAULT_DEVICE	"/dev/" VMCTL_DEVICE_NAME
+
+/*
+ * Opens /dev/vmctl and checks that the module speaks VMCTL_API_VERSION.
+ * On success stores a new handle in *sysp (free with vmctl_sys_close()).
+ * Errors: -ENOENT no /dev/vmctl (module not loaded: see vmctl_strerror());
+ * -EACCES not permitted; -EPROTO the module's API version differs; -EINVAL
+ * sysp is NULL; others from open(2).
+ */
+int vmctl_sys_open(struct vmctl_sys **sysp);
+
+/* As vmctl_sys_open(), with another device node (tests, containers). */
+int vmctl_sys_open_path(const char *path, struct vmctl_sys **sysp);
+
+/* Closes the handle; NULL is ignored.  VMs created from it live on. */
+void vmctl_sys_close(struct vmctl_sys *sys);
+
+/* Returns the module's API version (>= 0) or a negative errno. */
+int vmctl_sys_api_version(struct vmctl_sys *sys);
+
+/* Copies the module's capabilities into *caps. */
+int vmctl_sys_get_caps(struct vmctl_sys *sys, struct vmctl_caps *caps);
+
+/* Copies the module's current resource usage into *usage. */
+int vmctl_sys_get_usage(struct vmctl_sys *sys, struct vmctl_usage *usage);
+
+/*
+ * Name of one VMCTL_CAP_* bit (pass the bit itself, e.g. VMCTL_CAP_EPT),
+ * e.g. "ept"; NULL for a bit this library does not know.  Static storage.
+ */
+const char *vmctl_cap_name(uint64_t cap_bit);
+
+/*
+ * Like strerror(), with the hints a user needs for this library's errors
+ * (e.g. -ENOENT: "vmctl module not loaded").  err is a negative errno.
+ * Returns static storage.
+ */
+const char *vmctl_strerror(int err);
+
+/* ------------------------------------------------------------------------ */
+/* Virtual machines and guest memory                                          */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Creates a VM.  On success stores a new handle in *vmp (free with
+ * vmctl_vm_destroy()).  Errors: -EBUSY another hypervisor holds VT-x (the
+ * kernel log says what to do); -ENOMEM; -EINVAL bad argument.
+ */
+int vmctl_vm_create(struct vmctl_sys *sys, struct vmctl_vm **vmp);
+
+/*
+ * Destroys the VM with its remaining vCPUs, guest memory and port-I/O
+ * handlers.  NULL is ignored.
+ */
+void vmctl_vm_destroy(struct vmctl_vm *vm);
+
+/* Flags of vmctl_vm_mem_add() */
+#define VMCTL_MEM_READONLY	(1U << 0)	/* guest writes fail; the host may write */
+
+/*
+ * Gives the guest size bytes of fresh zeroed memory at guest-physical gpa:
+ * the library maps anonymous memory in this process and registers it as a
+ * memory slot.  gpa and size must be multiples of the page size (4096).
+ * If hostp is not NULL, *hostp receives the host address of the first
+ * byte; it stays valid until the memory is removed or the VM destroyed (the
+ * library unmaps it: never munmap() it yourself).
+ * Returns the slot number (>= 0, for vmctl_vm_mem_remove()), or: -EINVAL
+ * unaligned, zero size, wrapping range, unknown flags; -EEXIST the range
+ * overlaps guest memory already added; -ENOSPC no free slot; -ENOMEM; the
+ * kernel's errors for VMCTL_SET_MEMORY_SLOT.
+ */
+int vmctl_vm_mem_add(struct vmctl_vm *vm, uint64_t gpa, uint64_t size,
+		     unsigned int flags, void **hostp);
+
+/* Removes a slot returned by vmctl_vm_mem_add() and unmaps its memory.
+ * Errors: -ENOENT no such slot. */
+int vmctl_vm_mem_remove(struct vmctl_vm *vm, int slot);
+
+/*
+ * Translates guest-physical [gpa, gpa + len) into a host pointer.  Returns
+ * NULL unless the whole range lies within one slot (len 0 counts as 1).
+ */
+void *vmctl_vm_gpa_to_host(struct vmctl_vm *vm, uint64_t gpa, uint64_t len);
+
+/* Copies between host buffers and guest memory; the whole range must lie in
+ * one slot (read-only slots included).  Errors: -EFAULT otherwise. */
+int vmctl_vm_write(struct vmctl_vm *vm, uint64_t gpa, const void *buf, size_t len);
+int vmctl_vm_read(struct vmctl_vm *vm, uint64_t gpa, void *buf, size_t len);
+
+/*
+ * Loads a flat binary image (copied byte for byte) at gpa.  The image must
+ * fit in guest memory already added.  Returns the number of bytes loaded
+ * (>= 0), or: -ERANGE the image does not fit in one slot; -ENOEXEC empty
+ * file; errors of open(2)/read(2).
+ */
+long vmctl_vm_load_flat(struct vmctl_vm *vm, const char *path, uint64_t gpa);
+
+/* ------------------------------------------------------------------------ */
+/* Port I/O handlers                                                          */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Called by vmctl_vcpu_run_loop() for IN/OUT to a port in a registered
+ * range.  size is 1, 2 or 4.  For OUT (is_write) *data holds the value
+ * written (low size bytes); for IN the handler stores the value the guest
+ * reads in *data (pre-set to all ones; the library keeps the low size
+ * bytes and merges them into AL/AX/EAX).  Returns 0, or a negative errno
+ * that ends the run loop with VMCTL_EXIT_HANDLER_ERROR.
+ */
+typedef int (*vmctl_pio_handler_t)(struct vmctl_vcpu *vcpu, uint16_t port,
+				   uint32_t *data, unsigned int size,
+				   bool is_write, void *opaque);
+
+/*
+ * Routes ports [port, port + count) to handler.  Errors: -EINVAL count 0,
+ * range beyond port 0xffff, handler NULL; -EEXIST overlaps a registered
+ * range; -ENOMEM.
+ */
+int vmctl_vm_pio_register(struct vmctl_vm *vm, uint16_t port, uint32_t count,
+			  vmctl_pio_handler_t handler, void *opaque);
+
+/* Removes the range registered at exactly this first port.
+ * Errors: -ENOENT none starts there.  Waits for handlers still running. */
+int vmctl_vm_pio_unregister(struct vmctl_vm *vm, uint16_t port);
+
+/* ------------------------------------------------------------------------ */
+/* vCPUs                                                                      */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Creates vCPU number id (0 .. caps.max_vcpus - 1) in the x86 reset state
+ * (see <linux/vmctl.h>) and maps its run structure.  On success stores a new
+ * handle in *vcpup (free with vmctl_vcpu_destroy() or with the VM).
+ * Errors: -EEXIST id in use; -EINVAL id out of range; -ENOMEM.
+ */
+int vmctl_vcpu_create(struct vmctl_vm *vm, unsigned int id,
+		      struct vmctl_vcpu **vcpup);
+
+/* Destroys the vCPU; NULL is ignored. */
+void vmctl_vcpu_destroy(struct vmctl_vcpu *vcpu);
+
+/* The VM the vCPU belongs to and its id. */
+struct vmctl_vm *vmctl_vcpu_vm(struct vmctl_vcpu *vcpu);
+unsigned int vmctl_vcpu_id(struct vmctl_vcpu *vcpu);
+
+int vmctl_vcpu_get_regs(struct vmctl_vcpu *vcpu, struct vmctl_regs *regs);
+int vmctl_vcpu_set_regs(struct vmctl_vcpu *vcpu, const struct vmctl_regs *regs);
+int vmctl_vcpu_get_sregs(struct vmctl_vcpu *vcpu, struct vmctl_sregs *sregs);
+int vmctl_vcpu_set_sregs(struct vmctl_vcpu *vcpu, const struct vmctl_sregs *sregs);
+
+/*
+ * Puts the vCPU in real mode at cs:ip with all data segments (DS, ES, FS,
+ * GS, SS) equal to cs, SP = sp, RFLAGS = 0x2, other general registers 0.
+ */
+int vmctl_vcpu_setup_real_mode(struct vmctl_vcpu *vcpu, uint16_t cs,
+			       uint16_t ip, uint16_t sp);
+
+/*
+ * 64-bit mode set-up.  The library writes into guest memory at tables_gpa
+ * (which must lie in one writable-by-host slot, 4 KiB aligned, at least
+ * vmctl_long_mode_tables_size(map_size) bytes):
+ *   - page tables identity-mapping guest-physical [0, map_size) with 2 MiB
+ *     pages (map_size rounded up to 1 GiB; at most 512 GiB), writable,
+ *     executable, supervisor-only;
+ *   - a GDT: 0x08 64-bit code, 0x10 data, 0x18 a 64-bit TSS (base 0).
+ * and loads CR0 (PE, PG, NE, ET, WP), CR4.PAE, EFER (LME, LMA), CR3, flat
+ * segments, an empty IDT (any exception triple-faults), RIP = entry,
+ * RSP = stack, RFLAGS = 0x2, other general registers 0.
+ */
+struct vmctl_long_mode {
+	uint64_t tables_gpa;
+	uint64_t map_size;
+	uint64_t entry;
+	uint64_t stack;
+};
+
+/* Bytes of guest memory the long-mode tables need for map_size; 0 if
+ * map_size is 0 or above 512 GiB. */
+uint64_t vmctl_long_mode_tables_size(uint64_t map_size);
+
+int vmctl_vcpu_setup_long_mode(struct vmctl_vcpu *vcpu,
+			       const struct vmctl_long_mode *lm);
+
+/*
+ * The page-table and GDT builder behind vmctl_vcpu_setup_long_mode(),
+ * working on any buffer: buf (len bytes) will be guest-physical buf_gpa.
+ * Stores the CR3 value in *cr3 and the GDT base in *gdt_gpa (GDT limit is
+ * VMCTL_LONG_MODE_GDT_LIMIT).  Errors: -EINVAL unaligned buf_gpa, map_size
+ * 0 or too large; -ENOSPC len too small.
+ */
+#define VMCTL_LONG_MODE_GDT_LIMIT	(5 * 8 - 1)	/* null, code, data, TSS (16 bytes) */
+int vmctl_build_long_mode_tables(void *buf, size_t len, uint64_t buf_gpa,
+				 uint64_t map_size, uint64_t *cr3,
+				 uint64_t *gdt_gpa);
+
+/* ------------------------------------------------------------------------ */
+/* Running                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Exit reasons of struct vmctl_exit: the kernel's VMCTL_EXIT_* (from
+ * <linux/vmctl.h>) plus these, which the library's run loop produces.
+ */
+#define VMCTL_EXIT_UNHANDLED_IO		0x1000	/* port I/O with no handler: exit.io */
+#define VMCTL_EXIT_HANDLER_ERROR	0x1001	/* a handler failed: exit.io, exit.error */
+
+/* Why a vCPU stopped, as returned by vmctl_vcpu_run() and _run_loop(). */
+struct vmctl_exit {
+	uint32_t reason;	/* VMCTL_EXIT_* */
+	int error;		/* VMCTL_EXIT_HANDLER_ERROR: the handler's errno */
+	struct {
+		uint16_t port;
+		uint8_t size;
+		bool is_write;
+		uint32_t data;	/* OUT: the value written */
+	} io;			/* VMCTL_EXIT_IO, _UNHANDLED_IO, _HANDLER_ERROR */
+	struct {
+		uint64_t hardware_reason;
+		uint64_t qualification;
+		uint32_t flags;	/* VMCTL_FAIL_ENTRY_* */
+	} fail_entry;		/* VMCTL_EXIT_FAIL_ENTRY */
+	struct {
+		uint32_t suberror;
+		uint32_t ndata;
+		uint64_t data[16];
+	} internal;		/* VMCTL_EXIT_INTERNAL_ERROR */
+	/* One line for humans, always set, e.g. "guest halted", "VM entry
+	 * failed: invalid guest state: CS.base ..." */
+	char message[224];
+};
+
+/*
+ * Enters the guest once (one VMCTL_RUN) and describes the exit in *exit,
+ * without dispatching anything.  After a VMCTL_EXIT_IO for IN, call
+ * vmctl_vcpu_complete_in() before running again, or the guest reads all
+ * ones.  Returns 0, or: -EINTR a signal interrupted the run (exit->reason
+ * VMCTL_EXIT_INTR; run again to continue); -EINVAL the vCPU was shut down;
+ * -EBUSY running in another thread.
+ */
+int vmctl_vcpu_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit);
+
+/*
+ * Sets the value the pending IN reads (low size bytes).  Errors: -EINVAL
+ * the last exit was not an IN.
+ */
+int vmctl_vcpu_complete_in(struct vmctl_vcpu *vcpu, uint32_t value);
+
+/*
+ * Runs the guest, dispatching port I/O to the VM's registered handlers,
+ * until an exit the caller must see: HLT, shutdown, entry failure,
+ * internal error, MMIO, VMCTL_EXIT_UNHANDLED_IO, VMCTL_EXIT_HANDLER_ERROR.
+ * After the last two, running again completes the instruction as if no
+ * device were there (an IN reads all ones).  Returns 0 with *exit filled, or
+ * a negative errno as vmctl_vcpu_run() (-EINTR: exit->reason is
+ * VMCTL_EXIT_INTR; calling again resumes, completing a pending IN).
+ */
+int vmctl_vcpu_run_loop(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit);
+
+/* Asks the next RUN to return -EINTR at once (e.g. from a signal handler
+ * of the thread running the vCPU, to stop it for good). */
+void vmctl_vcpu_request_exit(struct vmctl_vcpu *vcpu);
+
+/* Name of an exit reason, e.g. "HLT"; "unknown" otherwise. */
+const char *vmctl_exit_reason_name(uint32_t reason);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBVMCTL_H */
