@@ -125,8 +125,8 @@ VMCTL_EXPORT const char *vmctl_strerror(int err)
 {
 	switch (err) {
 	case -ENOENT:
-		return "no " VMCTL_DEFAULT_DEVICE ": the vmctl module is not loaded "
-		       "(modprobe vmctl; it refuses to load without VT-x, see dmesg)";
+		return "not found: the vmctl module is not loaded "
+		       "(modprobe vmctl; it refuses to load without VT-x: see dmesg)";
 	case -EACCES:
 	case -EPERM:
 		return "permission denied (" VMCTL_DEFAULT_DEVICE " is root only)";
