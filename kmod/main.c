@@ -140,6 +140,7 @@ static void vmctl_vcpu_free(struct vmctl_vcpu *vcpu)
 	vmctl_backend->vcpu_destroy(vcpu);
 	free_page((unsigned long)vcpu->run);
 	vmctl_account_kernel_pages(-1);
+	mutex_destroy(&vcpu->run_lock);
 	vmctl_free_accounted(vcpu, sizeof(*vcpu));
 	atomic_dec(&vmctl_live_vcpus);
 }
@@ -321,6 +322,25 @@ static long vmctl_vcpu_ioctl(struct file *file, unsigned int cmd,
 }
 
 /*
+ * Faulted in rather than inserted at mmap() time, so that the page comes
+ * back after madvise(MADV_DONTNEED) like any other shared mapping.
+ */
+static vm_fault_t vmctl_run_page_fault(struct vm_fault *vmf)
+{
+	struct vmctl_vcpu *vcpu = vmf->vma->vm_file->private_data;
+
+	if (vmf->pgoff)
+		return VM_FAULT_SIGBUS;
+	vmf->page = virt_to_page(vcpu->run);
+	get_page(vmf->page);
+	return 0;
+}
+
+static const struct vm_operations_struct vmctl_run_page_vm_ops = {
+	.fault = vmctl_run_page_fault,
+};
+
+/*
  * The run page is shared between the kernel and the owner: only a
  * MAP_SHARED mapping sees the kernel's writes and lets the owner's writes
  * (immediate_exit, IN data) reach the kernel; a private one would be copied
@@ -345,7 +365,8 @@ static int vmctl_vcpu_mmap(struct file *file, struct vm_area_struct *vma)
 	/* Linux 6.3 and later want vm_flags_mod() here. */
 	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY;
 	vma->vm_flags &= ~VM_MAYEXEC;
-	return vm_insert_page(vma, vma->vm_start, virt_to_page(vcpu->run));
+	vma->vm_ops = &vmctl_run_page_vm_ops;
+	return 0;
 }
 
 static const struct file_operations vmctl_vcpu_fops = {
