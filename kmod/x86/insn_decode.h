@@ -181,11 +181,12 @@ struct vmctl_insn {
 	u8 reg_width;			/* bytes written to or read from reg */
 	u8 reg_hi8;
 	u8 ext;				/* enum vmctl_insn_ext, for loads into reg */
-	u8 reg_is_dst;			/* the result goes to reg (loads, ALU r,r/m) */
+	u8 reg_is_dst;			/* reg is the first operand (e.g. CMP r, r/m) */
+	u8 writes_reg;			/* reg is written (loads, ALU r, r/m, XCHG) */
 
 	u8 has_imm;
 	u8 nmem;			/* 1, or 2 for MOVS */
-	u8 pad[2];
+	u8 pad[1];
 	s64 imm;			/* sign-extended to 64 bits */
 
 	/* mem[0]: the memory operand; for MOVS the source, mem[1] the destination. */
