@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Guest code for the selftests, kept as data in the test binaries and copied
+ * into guest memory by the host.  Every guest lies between NAME_begin and
+ * NAME_end and is position independent (see guests.h): offsets within a
+ * real-mode guest are written as (label - NAME_begin), which the assembler
+ * resolves, so no relocation ties them to the host's addresses.
+ */
+#include "guests.h"
+
+#define GUEST(name)	.globl name##_begin, name##_end; .balign 16; name##_begin:
+#define END(name)	name##_end:
+#define OFF(name, l)	(l - name##_begin)
+
+#define COM1_LSR	(COM1 + 5)
+
+	.section .rodata.guests, "a"
+
+/* ---- real mode: hello over COM1 ---------------------------------------- */
+	.code16
+GUEST(real_hello)
+	mov	%cs, %ax
+	mov	%ax, %ds
+	mov	$OFF(real_hello, 3f), %si
+1:	lodsb
+	test	%al, %al
+	jz	2f
+	mov	%al, %bl
+	mov	$COM1_LSR, %dx
+4:	inb	%dx, %al		/* poll like a real driver */
+	test	$0x20, %al
+	jz	4b
+	mov	%bl, %al
+	mov	$COM1, %dx
+	outb	%al, %dx
+	jmp	1b
+2:	hlt
+	jmp	2b
+3:	.asciz	REAL_HELLO_TEXT
+END(real_hello)
+
+/* ---- real mode: INT with no usable IVT: #GP, #DF, triple fault --------- */
+GUEST(real_int_no_idt)
+	mov	%cs, %ax
+	mov	%ax, %ds
+	lidt	OFF(real_int_no_idt, 1f)
+	int	$0x21
+	hlt
+1:	.word	0			/* IDTR limit 0 */
+	.long	0
+END(real_int_no_idt)
+
+/* ---- real mode: ECX OUTs to IO_LOOP_PORT, counted in ESI ----------------- */
+GUEST(io_loop)
+	xor	%esi, %esi
+1:	outb	%al, $IO_LOOP_PORT
+	inc	%esi
+	cmp	%ecx, %esi
+	jb	1b
+	mov	%esi, %ebx
+	mov	$UCALL_DONE, %eax
+	outl	%eax, $UCALL_PORT
+	hlt
+END(io_loop)
+
+/* ---- real mode: IN of each width; EAX starts as 0xdeadbeef each time ----- */
+#define REPORT_EAX	mov %eax, %ebx; mov $UCALL_REPORT, %eax; outl %eax, $UCALL_PORT
+GUEST(io_in)
+	mov	$0xdeadbeef, %eax
+	inb	$IN_PORT_BASE, %al
+	REPORT_EAX
+	mov	$0xdeadbeef, %eax
+	inw	$(IN_PORT_BASE + 2), %ax
+	REPORT_EAX
+	mov	$0xdeadbeef, %eax
+	inl	$(IN_PORT_BASE + 4), %eax
+	REPORT_EAX
+	mov	$(IN_PORT_BASE + 6), %dx
+	mov	$0xdeadbeef, %eax
+	inb	%dx, %al
+	REPORT_EAX
+	mov	$0xdeadbeef, %eax
+	inw	$IN_PORT_RAW, %ax
+	REPORT_EAX
+	mov	$0xdeadbeef, %eax
+	inb	$IN_PORT_NONE, %al
+	REPORT_EAX
+	mov	$0xdeadbeef, %eax
+	inl	$IN_PORT_NONE, %eax
+	REPORT_EAX
+	hlt
+END(io_in)
+
+/* ---- real mode: spin until the host sets the flag byte ------------------- */
+GUEST(spin_flag)
+	mov	%cs, %ax
+	mov	%ax, %ds
+1:	cmpb	$0, OFF(spin_flag, spin_flag_flag)
+	je	1b
+	hlt
+	jmp	1b			/* halting again and again once released */
+	.globl	spin_flag_flag
+spin_flag_flag:
+	.byte	0
+END(spin_flag)
+
+/* ---- long mode: hello, then prove 64-bit registers ----------------------- */
+	.code64
+GUEST(long_hello)
+	lea	1f(%rip), %rsi
+	mov	$COM1, %dx
+2:	lodsb
+	test	%al, %al
+	jz	3f
+	outb	%al, %dx
+	jmp	2b
+3:	movabs	$LONG_MAGIC, %rbx
+	mov	$UCALL_REPORT, %eax
+	outl	%eax, $UCALL_PORT
+	hlt
+1:	.asciz	LONG_HELLO_TEXT
+END(long_hello)
+
+/* ---- long mode: UD2 with an empty IDT: triple fault ---------------------- */
+GUEST(long_ud2)
+	ud2
+END(long_ud2)
+
+/*
+ * ---- long mode: patterns across two memory ranges -------------------------
+ * In: RDI..RSI first range, RDX..RCX second range (8-byte aligned),
+ * R8 = seed the guest writes, R9 = seed the host writes.
+ * 1. every qword at address A of both ranges := A ^ R8; ucall SYNC(1)
+ * 2. the host checks, then writes A ^ R9 everywhere
+ * 3. the guest counts qwords != A ^ R9; ucall DONE(mismatches)
+ */
+GUEST(mem_pattern)
+	mov	%rdi, %r10
+	mov	%rsi, %r11
+	call	1f
+	mov	%rdx, %r10
+	mov	%rcx, %r11
+	call	1f
+	mov	$1, %ebx
+	mov	$UCALL_SYNC, %eax
+	outl	%eax, $UCALL_PORT
+
+	xor	%ebx, %ebx
+	mov	%rdi, %r10
+	mov	%rsi, %r11
+	call	2f
+	mov	%rdx, %r10
+	mov	%rcx, %r11
+	call	2f
+	mov	$UCALL_DONE, %eax
+	outl	%eax, $UCALL_PORT
+	hlt
+
+	/* fill [R10, R11) with A ^ R8 */
+1:	cmp	%r11, %r10
+	jae	3f
+	mov	%r10, %rax
+	xor	%r8, %rax
+	mov	%rax, (%r10)
+	add	$8, %r10
+	jmp	1b
+3:	ret
+
+	/* RBX += number of qwords in [R10, R11) that differ from A ^ R9 */
+2:	cmp	%r11, %r10
+	jae	3b
+	mov	%r10, %rax
+	xor	%r9, %rax
+	cmp	%rax, (%r10)
+	je	4f
+	inc	%rbx
+4:	add	$8, %r10
+	jmp	2b
+END(mem_pattern)
+
+	.section .note.GNU-stack, "", @progbits

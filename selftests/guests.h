@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Guest code of the selftests (guests.S) and the host<->guest conventions.
+ *
+ * Each guest is position independent: real-mode guests run with CS = DS =
+ * their load address / 16 and IP = 0, long-mode guests use RIP-relative
+ * addressing.  A guest talks to its host with a "ucall": EAX = UCALL_*, RBX =
+ * argument, then a 32-bit OUT to UCALL_PORT; the host reads the registers.
+ */
+#ifndef VMCTL_SELFTESTS_GUESTS_H
+#define VMCTL_SELFTESTS_GUESTS_H
+
+#define UCALL_PORT	0xe0
+#define UCALL_DONE	1	/* RBX: result */
+#define UCALL_REPORT	2	/* RBX: a value for the host to check */
+#define UCALL_SYNC	3	/* RBX: stage; the host acts, then resumes */
+
+#define COM1		0x3f8
+#define IO_LOOP_PORT	0x80	/* io_loop's OUT target */
+#define IN_PORT_BASE	0x60	/* io_in reads 0x60 (b), 0x62 (w), 0x64 (l), 0x66 (b, DX) */
+#define IN_PORT_RAW	0x70	/* io_in: no handler; completed with vmctl_vcpu_complete_in() */
+#define IN_PORT_NONE	0x72	/* io_in: no handler and never completed: all ones */
+
+#define REAL_HELLO_TEXT	"Hello from real mode!\n"
+#define LONG_HELLO_TEXT	"Hello from 64-bit long mode!\n"
+#define LONG_MAGIC	0x0123456789abcdef	/* no suffix: also used by guests.S */
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+#define DECLARE_GUEST(name) \
+	extern const uint8_t name##_begin[], name##_end[]
+
+DECLARE_GUEST(real_hello);	/* real mode: prints REAL_HELLO_TEXT on COM1, HLT */
+DECLARE_GUEST(long_hello);	/* long mode: prints LONG_HELLO_TEXT, ucall REPORT
+				 * of a 64-bit constant, HLT */
+DECLARE_GUEST(mem_pattern);	/* long mode: see memory_slots_test.c */
+DECLARE_GUEST(long_ud2);	/* long mode: UD2 without an IDT */
+DECLARE_GUEST(real_int_no_idt);	/* real mode: INT with an empty IVT limit */
+DECLARE_GUEST(io_loop);		/* real mode: ECX OUTs to IO_LOOP_PORT, ucall DONE(count) */
+DECLARE_GUEST(io_in);		/* real mode: INs of every width, a ucall REPORT each */
+DECLARE_GUEST(spin_flag);	/* real mode: spins until its flag byte is set, HLT */
+extern const uint8_t spin_flag_flag[];
+
+#define GUEST_SIZE(name) ((uint64_t)(name##_end - name##_begin))
+
+#endif
+
+#endif /* VMCTL_SELFTESTS_GUESTS_H */
