@@ -31,53 +31,71 @@ struct insn_cx {
 	int ret;
 };
 
-#define INSN_CASE_CMP(field)						\
-	do {								\
-		if ((u64)got->field != (u64)want->field) {		\
-			snprintf(why, size, "%s: got 0x%llx, want 0x%llx", \
-				 #field, (unsigned long long)got->field, \
-				 (unsigned long long)want->field);	\
-			return -1;					\
-		}							\
-	} while (0)
+static inline bool insn_field_differs(char *why, unsigned int size,
+				      const char *name, u64 got, u64 want)
+{
+	if (got == want)
+		return false;
+	snprintf(why, size, "%s: got 0x%llx, want 0x%llx", name,
+		 (unsigned long long)got, (unsigned long long)want);
+	return true;
+}
 
 /* Field by field; the first mismatch is described in why. */
 static inline int insn_case_compare(const struct vmctl_insn *got,
 				    const struct vmctl_insn *want,
 				    char *why, unsigned int size)
 {
+	const struct vmctl_insn_mem *gm, *wm;
 	unsigned int i;
 
-	INSN_CASE_CMP(status);
+	if (insn_field_differs(why, size, "status", got->status, want->status))
+		return -1;
 	if (want->status != VMCTL_INSN_OK)
 		return 0;
-	INSN_CASE_CMP(len);
-	INSN_CASE_CMP(op);
-	INSN_CASE_CMP(width);
-	INSN_CASE_CMP(opsize);
-	INSN_CASE_CMP(addr_size);
-	INSN_CASE_CMP(lock);
-	INSN_CASE_CMP(rep);
-	INSN_CASE_CMP(hint);
-	INSN_CASE_CMP(reg);
-	if (want->reg != VMCTL_INSN_REG_NONE) {
-		INSN_CASE_CMP(reg_width);
-		INSN_CASE_CMP(reg_hi8);
-	}
-	INSN_CASE_CMP(ext);
-	INSN_CASE_CMP(reg_is_dst);
-	INSN_CASE_CMP(writes_reg);
-	INSN_CASE_CMP(has_imm);
-	INSN_CASE_CMP(imm);
-	INSN_CASE_CMP(nmem);
+	if (insn_field_differs(why, size, "len", got->len, want->len) ||
+	    insn_field_differs(why, size, "op", got->op, want->op) ||
+	    insn_field_differs(why, size, "width", got->width, want->width) ||
+	    insn_field_differs(why, size, "opsize", got->opsize, want->opsize) ||
+	    insn_field_differs(why, size, "addr_size", got->addr_size,
+			       want->addr_size) ||
+	    insn_field_differs(why, size, "lock", got->lock, want->lock) ||
+	    insn_field_differs(why, size, "rep", got->rep, want->rep) ||
+	    insn_field_differs(why, size, "hint", got->hint, want->hint) ||
+	    insn_field_differs(why, size, "reg", got->reg, want->reg) ||
+	    insn_field_differs(why, size, "ext", got->ext, want->ext) ||
+	    insn_field_differs(why, size, "reg_is_dst", got->reg_is_dst,
+			       want->reg_is_dst) ||
+	    insn_field_differs(why, size, "writes_reg", got->writes_reg,
+			       want->writes_reg) ||
+	    insn_field_differs(why, size, "has_imm", got->has_imm,
+			       want->has_imm) ||
+	    insn_field_differs(why, size, "imm", got->imm, want->imm) ||
+	    insn_field_differs(why, size, "nmem", got->nmem, want->nmem))
+		return -1;
+	if (want->reg != VMCTL_INSN_REG_NONE &&
+	    (insn_field_differs(why, size, "reg_width", got->reg_width,
+				want->reg_width) ||
+	     insn_field_differs(why, size, "reg_hi8", got->reg_hi8,
+				want->reg_hi8)))
+		return -1;
 	for (i = 0; i < want->nmem; i++) {
-		INSN_CASE_CMP(mem[i].base);
-		INSN_CASE_CMP(mem[i].index);
-		if (want->mem[i].index != VMCTL_INSN_REG_NONE)
-			INSN_CASE_CMP(mem[i].scale);
-		INSN_CASE_CMP(mem[i].seg);
-		INSN_CASE_CMP(mem[i].access);
-		INSN_CASE_CMP(mem[i].disp);
+		gm = &got->mem[i];
+		wm = &want->mem[i];
+		if (insn_field_differs(why, size, "mem.base", gm->base,
+				       wm->base) ||
+		    insn_field_differs(why, size, "mem.index", gm->index,
+				       wm->index) ||
+		    insn_field_differs(why, size, "mem.seg", gm->seg, wm->seg) ||
+		    insn_field_differs(why, size, "mem.access", gm->access,
+				       wm->access) ||
+		    insn_field_differs(why, size, "mem.disp", gm->disp,
+				       wm->disp))
+			return -1;
+		if (wm->index != VMCTL_INSN_REG_NONE &&
+		    insn_field_differs(why, size, "mem.scale", gm->scale,
+				       wm->scale))
+			return -1;
 	}
 	return 0;
 }

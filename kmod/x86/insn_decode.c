@@ -53,22 +53,40 @@ enum {
 #define GRP(g, f)	{ .group = (g), .flags = F_GROUP | (f) }
 #define INVALID		{ .op = OP_INVALID }
 
-/* The four ModRM forms of the classic ALU operations: r/m,r and r,r/m. */
-#define ALU(base, o)						\
-	[(base) + 0] = OP(o, F_MODRM | F_BYTE | F_MEMDST),	\
-	[(base) + 1] = OP(o, F_MODRM | F_MEMDST),		\
-	[(base) + 2] = OP(o, F_MODRM | F_BYTE),			\
-	[(base) + 3] = OP(o, F_MODRM)
-
 static const struct opcode primary_opcode_table[256] = {
-	ALU(0x00, ADD),
-	ALU(0x08, OR),
-	ALU(0x10, ADC),
-	ALU(0x18, SBB),
-	ALU(0x20, AND),
-	ALU(0x28, SUB),
-	ALU(0x30, XOR),
-	ALU(0x38, CMP),
+	/* ALU r/m,r (memory is the destination) and r,r/m */
+	[0x00] = OP(ADD, F_MODRM | F_BYTE | F_MEMDST),
+	[0x01] = OP(ADD, F_MODRM | F_MEMDST),
+	[0x02] = OP(ADD, F_MODRM | F_BYTE),
+	[0x03] = OP(ADD, F_MODRM),
+	[0x08] = OP(OR, F_MODRM | F_BYTE | F_MEMDST),
+	[0x09] = OP(OR, F_MODRM | F_MEMDST),
+	[0x0a] = OP(OR, F_MODRM | F_BYTE),
+	[0x0b] = OP(OR, F_MODRM),
+	[0x10] = OP(ADC, F_MODRM | F_BYTE | F_MEMDST),
+	[0x11] = OP(ADC, F_MODRM | F_MEMDST),
+	[0x12] = OP(ADC, F_MODRM | F_BYTE),
+	[0x13] = OP(ADC, F_MODRM),
+	[0x18] = OP(SBB, F_MODRM | F_BYTE | F_MEMDST),
+	[0x19] = OP(SBB, F_MODRM | F_MEMDST),
+	[0x1a] = OP(SBB, F_MODRM | F_BYTE),
+	[0x1b] = OP(SBB, F_MODRM),
+	[0x20] = OP(AND, F_MODRM | F_BYTE | F_MEMDST),
+	[0x21] = OP(AND, F_MODRM | F_MEMDST),
+	[0x22] = OP(AND, F_MODRM | F_BYTE),
+	[0x23] = OP(AND, F_MODRM),
+	[0x28] = OP(SUB, F_MODRM | F_BYTE | F_MEMDST),
+	[0x29] = OP(SUB, F_MODRM | F_MEMDST),
+	[0x2a] = OP(SUB, F_MODRM | F_BYTE),
+	[0x2b] = OP(SUB, F_MODRM),
+	[0x30] = OP(XOR, F_MODRM | F_BYTE | F_MEMDST),
+	[0x31] = OP(XOR, F_MODRM | F_MEMDST),
+	[0x32] = OP(XOR, F_MODRM | F_BYTE),
+	[0x33] = OP(XOR, F_MODRM),
+	[0x38] = OP(CMP, F_MODRM | F_BYTE | F_MEMDST),
+	[0x39] = OP(CMP, F_MODRM | F_MEMDST),
+	[0x3a] = OP(CMP, F_MODRM | F_BYTE),
+	[0x3b] = OP(CMP, F_MODRM),
 	[0x63] = OP(MOVSX, F_MODRM | F_SRC32 | F_ONLY64),
 	[0x80] = GRP(GRP1, F_MODRM | F_BYTE | F_MEMDST | F_NOREG | F_IMMZ),
 	[0x81] = GRP(GRP1, F_MODRM | F_MEMDST | F_NOREG | F_IMMZ),

@@ -47,19 +47,18 @@
 #ifndef VMCTL_X86_INSN_DECODE_H
 #define VMCTL_X86_INSN_DECODE_H
 
-#ifdef __KERNEL__
 #include <linux/types.h>
-#else
+#ifndef __KERNEL__
+/* User space: the kernel's names for the <linux/types.h> types. */
 #include <stdbool.h>
-#include <stdint.h>
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
-typedef int8_t s8;
-typedef int16_t s16;
-typedef int32_t s32;
-typedef int64_t s64;
+typedef __u8 u8;
+typedef __u16 u16;
+typedef __u32 u32;
+typedef __u64 u64;
+typedef __s8 s8;
+typedef __s16 s16;
+typedef __s32 s32;
+typedef __s64 s64;
 #endif
 
 #define VMCTL_INSN_MAX_LEN	15
