@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Decoding of the run structure into struct vmctl_exit and its message. */
+#include <string.h>
+
+#include "tap.h"
+#include "internal.h"
+
+static struct vmctl_run run;
+
+int main(void)
+{
+	struct vmctl_exit exit;
+
+	tap_plan(11);
+
+	memset(&run, 0, sizeof(run));
+	run.exit_reason = VMCTL_EXIT_IO;
+	run.io.port = 0x3f8;
+	run.io.size = 1;
+	run.io.direction = VMCTL_IO_OUT;
+	run.io.data = 0x41;
+	vcpu_decode_exit(&run, &exit);
+	tap_ok(exit.reason == VMCTL_EXIT_IO && exit.io.port == 0x3f8 && exit.io.size == 1 &&
+	       exit.io.is_write && exit.io.data == 0x41, "OUT decoded");
+	tap_ok(strcmp(exit.message, "OUT8 to port 0x3f8, value 0x41") == 0, "OUT message: %s",
+	       exit.message);
+
+	run.io.direction = VMCTL_IO_IN;
+	run.io.size = 4;
+	run.io.data = 0x12345678;	/* stale: an IN has no data yet */
+	vcpu_decode_exit(&run, &exit);
+	tap_ok(!exit.io.is_write && exit.io.data == 0 &&
+	       strcmp(exit.message, "IN32 from port 0x3f8") == 0, "IN decoded: %s", exit.message);
+
+	memset(&run, 0, sizeof(run));
+	run.exit_reason = VMCTL_EXIT_FAIL_ENTRY;
+	run.fail_entry.hardware_reason = 0x80000021;
+	run.fail_entry.flags = VMCTL_FAIL_ENTRY_INVALID_GUEST_STATE;
+	strcpy(run.fail_entry.message, "TR.type is not 3 or 11");
+	vcpu_decode_exit(&run, &exit);
+	tap_ok(exit.reason == VMCTL_EXIT_FAIL_ENTRY && exit.fail_entry.hardware_reason == 0x80000021 &&
+	       exit.fail_entry.flags == VMCTL_FAIL_ENTRY_INVALID_GUEST_STATE, "entry failure decoded");
+	tap_ok(strstr(exit.message, "invalid guest state") &&
+	       strstr(exit.message, "0x80000021") && strstr(exit.message, ": TR.type is not 3 or 11"),
+	       "entry failure message: %s", exit.message);
+
+	/* A message without its NUL must not run off the shared page. */
+	memset(run.fail_entry.message, 'x', sizeof(run.fail_entry.message));
+	vcpu_decode_exit(&run, &exit);
+	tap_ok(strlen(exit.message) < sizeof(exit.message) && strstr(exit.message, "xxxx"),
+	       "unterminated kernel message is cut safely");
+
+	memset(&run, 0, sizeof(run));
+	run.exit_reason = VMCTL_EXIT_INTERNAL_ERROR;
+	run.internal.suberror = VMCTL_INTERNAL_EPT_VIOLATION;
+	run.internal.ndata = 3;
+	run.internal.data[0] = 0x80004;
+	run.internal.data[1] = 0x182;
+	run.internal.data[2] = 0x1010;
+	vcpu_decode_exit(&run, &exit);
+	tap_ok(exit.internal.suberror == VMCTL_INTERNAL_EPT_VIOLATION && exit.internal.ndata == 3 &&
+	       exit.internal.data[0] == 0x80004, "internal error decoded");
+	tap_ok(strstr(exit.message, "EPT violation") && strstr(exit.message, "[0x80004 0x182 0x1010]"),
+	       "internal error message: %s", exit.message);
+	run.internal.ndata = 1000;
+	vcpu_decode_exit(&run, &exit);
+	tap_ok(exit.internal.ndata == 16 && strlen(exit.message) < sizeof(exit.message),
+	       "ndata beyond 16 is clamped");
+
+	memset(&run, 0, sizeof(run));
+	run.exit_reason = VMCTL_EXIT_HLT;
+	vcpu_decode_exit(&run, &exit);
+	tap_ok(strcmp(exit.message, "guest halted") == 0, "HLT message");
+	run.exit_reason = 77;
+	vcpu_decode_exit(&run, &exit);
+	tap_ok(exit.reason == 77 && strstr(exit.message, "77"), "unknown reason kept: %s",
+	       exit.message);
+	return tap_finish();
+}
