@@ -104,6 +104,24 @@ spin_flag_flag:
 	.byte	0
 END(spin_flag)
 
+/*
+ * ---- real mode: read, then write, memory at ES:0 = RO_GPA -----------------
+ * Reports the dword at RO_GPA, then stores to RO_GPA + 4 (a read-only slot:
+ * the host sees an EPT violation), then to NO_SLOT_GPA (no memory at all).
+ */
+GUEST(ro_probe)
+	mov	$(RO_GPA >> 4), %ax
+	mov	%ax, %es
+	mov	%es:0, %ebx
+	mov	$UCALL_REPORT, %eax
+	outl	%eax, $UCALL_PORT
+	movl	$0x11223344, %es:4
+	mov	$(NO_SLOT_GPA >> 4), %ax
+	mov	%ax, %es
+	movl	$0x55667788, %es:0
+	hlt
+END(ro_probe)
+
 /* ---- long mode: hello, then prove 64-bit registers ----------------------- */
 	.code64
 GUEST(long_hello)

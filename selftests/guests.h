@@ -20,6 +20,8 @@
 #define IN_PORT_BASE	0x60	/* io_in reads 0x60 (b), 0x62 (w), 0x64 (l), 0x66 (b, DX) */
 #define IN_PORT_RAW	0x70	/* io_in: no handler; completed with vmctl_vcpu_complete_in() */
 #define IN_PORT_NONE	0x72	/* io_in: no handler and never completed: all ones */
+#define RO_GPA		0x80000	/* ro_probe: a read-only slot */
+#define NO_SLOT_GPA	0x90000	/* ro_probe: no slot */
 
 #define REAL_HELLO_TEXT	"Hello from real mode!\n"
 #define LONG_HELLO_TEXT	"Hello from 64-bit long mode!\n"
@@ -39,6 +41,7 @@ DECLARE_GUEST(long_ud2);	/* long mode: UD2 without an IDT */
 DECLARE_GUEST(real_int_no_idt);	/* real mode: INT with an empty IVT limit */
 DECLARE_GUEST(io_loop);		/* real mode: ECX OUTs to IO_LOOP_PORT, ucall DONE(count) */
 DECLARE_GUEST(io_in);		/* real mode: INs of every width, a ucall REPORT each */
+DECLARE_GUEST(ro_probe);	/* real mode: reads, then writes RO_GPA, NO_SLOT_GPA */
 DECLARE_GUEST(spin_flag);	/* real mode: spins until its flag byte is set, HLT */
 extern const uint8_t spin_flag_flag[];
 

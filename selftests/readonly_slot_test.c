@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A read-only slot (VMCTL_MEM_READONLY): the guest reads what the host put
+ * there, but its write ends the run with an EPT-violation internal error
+ * naming the address, and the memory is unchanged.  A write where no slot
+ * exists fails the same way.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "test_util.h"
+
+static void expect_ept_violation(struct vmctl_vcpu *vcpu, uint64_t gpa, const char *what)
+{
+	struct vmctl_exit exit;
+	int err;
+
+	err = vmctl_vcpu_run_loop(vcpu, &exit);
+	tap_ok(err == 0 && exit.reason == VMCTL_EXIT_INTERNAL_ERROR &&
+	       exit.internal.suberror == VMCTL_INTERNAL_EPT_VIOLATION,
+	       "%s: internal error, EPT violation (%d, %s)", what, err, exit.message);
+	tap_ok(exit.internal.ndata >= 1 && exit.internal.data[0] == gpa,
+	       "%s: at guest-physical 0x%" PRIx64 " (reported 0x%llx)", what, gpa,
+	       (unsigned long long)exit.internal.data[0]);
+}
+
+int main(void)
+{
+	struct vmctl_exit exit;
+	struct vmctl_caps caps;
+	struct vmctl_regs regs;
+	struct ucall uc;
+	uint32_t *ro;
+	struct tvm t;
+	int slot, err;
+
+	tap_plan(9);
+	tvm_create(&t, RO_GPA);
+	tap_ok(vmctl_sys_get_caps(t.sys, &caps) == 0 && (caps.features & VMCTL_CAP_READONLY_SLOTS),
+	       "the module offers read-only slots");
+	slot = vmctl_vm_mem_add(t.vm, RO_GPA, 0x10000, VMCTL_MEM_READONLY, (void **)&ro);
+	tap_ok(slot > 0, "read-only slot at 0x%x (%d)", RO_GPA, slot);
+	if (slot < 0)
+		tap_bail("cannot go on without the slot");
+	ro[0] = 0xcafef00d;	/* the host may write it; only the guest may not */
+	tvm_start_real(&t, ro_probe_begin, ro_probe_end);
+
+	err = vmctl_vcpu_run_loop(t.vcpu, &exit);
+	tap_ok(err == 0 && ucall_get(t.vcpu, &exit, &uc) && uc.arg == 0xcafef00d,
+	       "the guest reads the host's value 0x%08" PRIx64 " (%s)", uc.arg, exit.message);
+	expect_ept_violation(t.vcpu, RO_GPA + 4, "write to the read-only slot");
+	tap_ok(ro[1] == 0, "the read-only memory is unchanged (0x%08x)", ro[1]);
+
+	/* Skip the faulting store: 26 66 c7 06 04 00 and imm32, 11 bytes. */
+	vmctl_vcpu_get_regs(t.vcpu, &regs);
+	regs.rip += 11;
+	vmctl_vcpu_set_regs(t.vcpu, &regs);
+	expect_ept_violation(t.vcpu, NO_SLOT_GPA, "write where no slot is");
+
+	err = vmctl_vm_mem_remove(t.vm, slot);
+	tap_ok(err == 0, "remove the read-only slot (%d)", err);
+	tvm_destroy(&t);
+	return tap_finish();
+}
