@@ -107,12 +107,12 @@ putdec:
 	ret
 
 banner:
-	.ascii	"Hello from a vmctl guest!\r\n"
-	.ascii	"This is 16-bit real mode code running on VT-x through vmctl.ko;\r\n"
-	.asciz	"every character you read is one OUT to port 0x3f8.\r\n"
+	.ascii	"Hello from a vmctl guest!\n"
+	.ascii	"This is 16-bit real mode code running on VT-x through vmctl.ko;\n"
+	.asciz	"every character you read is one OUT to port 0x3f8.\n"
 fibmsg:
 	.asciz	"Fibonacci numbers below 65536: "
 summsg:
-	.asciz	"\r\nTheir sum modulo 65536: "
+	.asciz	"\nTheir sum modulo 65536: "
 bye:
-	.asciz	"\r\nGoodbye: writing 0 to the debug-exit port 0xf4.\r\n"
+	.asciz	"\nGoodbye: writing 0 to the debug-exit port 0xf4.\n"
