@@ -21,22 +21,26 @@ static void tr_available(struct vmctl_sregs *s)
 	s->tr.type = 1;
 }
 
-/* A code segment must be executable: type 3 is read/write data. */
-static void cs_data(struct vmctl_sregs *s)
+/* In IA-32e mode a CS with L set must have D clear. */
+static void cs_l_and_d(struct vmctl_sregs *s)
 {
-	s->cs.type = 3;
+	s->cs.db = 1;
 }
 
-/* SS.DPL must equal CS's RPL outside real mode. */
+/* Non-conforming code (CS type 11) needs CS.DPL == SS.DPL. */
 static void ss_dpl(struct vmctl_sregs *s)
 {
 	s->ss.dpl = 3;
 }
 
+/*
+ * Each breaks one VM-entry check on guest segment registers (SDM "Checks on
+ * Guest Segment Registers"); none is one that "unrestricted guest" relaxes.
+ */
 static const struct bad_state cases[] = {
 	{ "TR type 1 (available 16-bit TSS)", tr_available },
-	{ "CS type 3 (data) in long mode", cs_data },
-	{ "SS.DPL 3 with CS.RPL 0 in long mode", ss_dpl },
+	{ "CS with both L and D in long mode", cs_l_and_d },
+	{ "SS.DPL 3 with CS.DPL 0 (non-conforming code)", ss_dpl },
 };
 
 int main(void)
