@@ -74,6 +74,14 @@ struct vmctl_vcpu {
 	int fd;
 	struct vmctl_run *run;		/* mmap()ed VMCTL_RUN_MMAP_SIZE bytes */
 	bool in_pending;		/* last exit was an IN not yet completed */
+	/*
+	 * Register state fetched at most once per exit: a run loop that looks
+	 * at registers on every ucall should not pay an ioctl each time.  Only
+	 * RUN changes the vCPU's state behind our back, so it invalidates.
+	 */
+	bool regs_valid, sregs_valid;
+	struct vmctl_regs regs;
+	struct vmctl_sregs sregs;
 };
 
 /* Memory layout bookkeeping without a kernel (unit-tested). */

@@ -79,33 +79,53 @@ VMCTL_EXPORT unsigned int vmctl_vcpu_id(struct vmctl_vcpu *vcpu)
 	return vcpu ? vcpu->id : 0;
 }
 
-static int vcpu_ioctl(struct vmctl_vcpu *vcpu, unsigned long cmd, void *arg)
-{
-	if (!vcpu || !arg)
-		return -EINVAL;
-	return ioctl(vcpu->fd, cmd, arg) < 0 ? -errno : 0;
-}
-
 VMCTL_EXPORT int vmctl_vcpu_get_regs(struct vmctl_vcpu *vcpu, struct vmctl_regs *regs)
 {
-	return vcpu_ioctl(vcpu, VMCTL_GET_REGS, regs);
+	if (!vcpu || !regs)
+		return -EINVAL;
+	if (!vcpu->regs_valid) {
+		if (ioctl(vcpu->fd, VMCTL_GET_REGS, &vcpu->regs) < 0)
+			return -errno;
+		vcpu->regs_valid = true;
+	}
+	*regs = vcpu->regs;
+	return 0;
 }
 
 VMCTL_EXPORT int vmctl_vcpu_set_regs(struct vmctl_vcpu *vcpu,
 				     const struct vmctl_regs *regs)
 {
-	return vcpu_ioctl(vcpu, VMCTL_SET_REGS, (void *)regs);
+	if (!vcpu || !regs)
+		return -EINVAL;
+	vcpu->regs_valid = false;
+	if (ioctl(vcpu->fd, VMCTL_SET_REGS, regs) < 0)
+		return -errno;
+	return 0;
 }
 
 VMCTL_EXPORT int vmctl_vcpu_get_sregs(struct vmctl_vcpu *vcpu, struct vmctl_sregs *sregs)
 {
-	return vcpu_ioctl(vcpu, VMCTL_GET_SREGS, sregs);
+	if (!vcpu || !sregs)
+		return -EINVAL;
+	if (!vcpu->sregs_valid) {
+		if (ioctl(vcpu->fd, VMCTL_GET_SREGS, &vcpu->sregs) < 0)
+			return -errno;
+		vcpu->sregs_valid = true;
+	}
+	*sregs = vcpu->sregs;
+	return 0;
 }
 
 VMCTL_EXPORT int vmctl_vcpu_set_sregs(struct vmctl_vcpu *vcpu,
 				      const struct vmctl_sregs *sregs)
 {
-	return vcpu_ioctl(vcpu, VMCTL_SET_SREGS, (void *)sregs);
+	if (!vcpu || !sregs)
+		return -EINVAL;
+	/* Re-read afterwards: the kernel may normalize what it was given. */
+	vcpu->sregs_valid = false;
+	if (ioctl(vcpu->fd, VMCTL_SET_SREGS, sregs) < 0)
+		return -errno;
+	return 0;
 }
 
 static const char *const exit_names[] = {
@@ -230,6 +250,7 @@ VMCTL_EXPORT int vmctl_vcpu_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit
 
 	if (!vcpu || !exit)
 		return -EINVAL;
+	vcpu->regs_valid = vcpu->sregs_valid = false;
 	err = ioctl(vcpu->fd, VMCTL_RUN) < 0 ? -errno : 0;
 	if (err == -EINTR) {
 		/*

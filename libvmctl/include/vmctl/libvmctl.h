@@ -199,6 +199,10 @@ void vmctl_vcpu_destroy(struct vmctl_vcpu *vcpu);
 struct vmctl_vm *vmctl_vcpu_vm(struct vmctl_vcpu *vcpu);
 unsigned int vmctl_vcpu_id(struct vmctl_vcpu *vcpu);
 
+/*
+ * Register access.  Reads are fetched from the kernel at most once between
+ * two runs (the library caches them); writes go to the kernel at once.
+ */
 int vmctl_vcpu_get_regs(struct vmctl_vcpu *vcpu, struct vmctl_regs *regs);
 int vmctl_vcpu_set_regs(struct vmctl_vcpu *vcpu, const struct vmctl_regs *regs);
 int vmctl_vcpu_get_sregs(struct vmctl_vcpu *vcpu, struct vmctl_sregs *sregs);
