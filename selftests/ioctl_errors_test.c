@@ -668,6 +668,17 @@ static void test_busy(int vm_fd)
 	close(runner.vcpu_fd);
 }
 
+/* A guest that never exits would hang the test: SIGALRM ends RUN with -EINTR. */
+static long run_with_timeout(int vcpu_fd)
+{
+	long ret;
+
+	alarm(10);
+	ret = sys_ioctl(vcpu_fd, VMCTL_RUN, NULL);
+	alarm(0);
+	return ret;
+}
+
 /*
  * Guest page 2 holds INT3 with a real-mode IDT limit of 0: the #BP, the #GP
  * it raises and the #DF all miss the IDT, so the vCPU triple-faults.
@@ -689,15 +700,12 @@ static void test_run_after_shutdown(int vm_fd)
 	guest_mem[0x2000] = 0xcc;	/* int3 */
 	set_real_mode_entry(fd, 0x2000, 1);
 
-	alarm(10);
-	ret = sys_ioctl(fd, VMCTL_RUN, NULL);
-	alarm(0);
+	ret = run_with_timeout(fd);
 	if (!tap_ok(ret == 0 && run->exit_reason == VMCTL_EXIT_SHUTDOWN,
 		    "INT3 with an empty real-mode IDT exits with VMCTL_EXIT_SHUTDOWN"))
 		tap_diag("    RUN returned %ld (%s), exit_reason %u", ret,
 			 errno_name(ret), run->exit_reason);
-	expect_errno(sys_ioctl(fd, VMCTL_RUN, NULL), EINVAL,
-		     "RUN after a shutdown");
+	expect_errno(run_with_timeout(fd), EINVAL, "RUN after a shutdown");
 	munmap(run, VMCTL_RUN_MMAP_SIZE);
 	close(fd);
 }
