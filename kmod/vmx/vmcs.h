@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * VMCS field encodings, control bits and exit reasons: every number the
+ * VT-x backend gives to VMREAD/VMWRITE lives here and nowhere else.
+ *
+ * An encoding says its own width in bits 14:13 (16-bit, 64-bit, 32-bit,
+ * natural) and its kind in bits 11:10 (control, read-only data, guest,
+ * host); vmx_ops.h checks the width of every access against it.  Fields are
+ * grouped the same way, as in the SDM appendix "Field Encoding in VMCS".
+ * Bit masks of a field are indented under it.
+ */
+#ifndef VMCTL_VMX_VMCS_H
+#define VMCTL_VMX_VMCS_H
+
+#include <linux/bits.h>
+
+#define VMCS_ENC_WIDTH(enc)		(((enc) >> 13) & 3)
+#define VMCS_ENC_WIDTH_16		0
+#define VMCS_ENC_WIDTH_64		1
+#define VMCS_ENC_WIDTH_32		2
+#define VMCS_ENC_WIDTH_NATURAL		3
+#define VMCS_ENC_HIGH			BIT(0)	/* upper half of a 64-bit field */
+
+/* ---------------- 16-bit fields ---------------- */
+
+/* control */
+#define VMCS_VPID			0x0000
+
+/* guest state */
+#define VMCS_GUEST_ES_SELECTOR		0x0800
+#define VMCS_GUEST_CS_SELECTOR		0x0802
+#define VMCS_GUEST_SS_SELECTOR		0x0804
+#define VMCS_GUEST_DS_SELECTOR		0x0806
+#define VMCS_GUEST_FS_SELECTOR		0x0808
+#define VMCS_GUEST_GS_SELECTOR		0x080a
+#define VMCS_GUEST_LDTR_SELECTOR	0x080c
+#define VMCS_GUEST_TR_SELECTOR		0x080e
+
+/* host state */
+#define VMCS_HOST_ES_SELECTOR		0x0c00
+#define VMCS_HOST_CS_SELECTOR		0x0c02
+#define VMCS_HOST_SS_SELECTOR		0x0c04
+#define VMCS_HOST_DS_SELECTOR		0x0c06
+#define VMCS_HOST_FS_SELECTOR		0x0c08
+#define VMCS_HOST_GS_SELECTOR		0x0c0a
+#define VMCS_HOST_TR_SELECTOR		0x0c0c
+
+/* ---------------- 64-bit fields ---------------- */
+
+/* control */
+#define VMCS_IO_BITMAP_A		0x2000
+#define VMCS_IO_BITMAP_B		0x2002
+#define VMCS_MSR_BITMAP			0x2004
+#define VMCS_EXIT_MSR_STORE_ADDR	0x2006
+#define VMCS_EXIT_MSR_LOAD_ADDR		0x2008
+#define VMCS_ENTRY_MSR_LOAD_ADDR	0x200a
+#define VMCS_TSC_OFFSET			0x2010
+#define VMCS_EPT_POINTER		0x201a
+#define		EPTP_MEMTYPE_WB			6ULL
+#define		EPTP_WALK_LENGTH_4		(3ULL << 3)
+#define		EPTP_AD_ENABLE			BIT_ULL(6)
+
+/* read-only data */
+#define VMCS_GUEST_PHYSICAL_ADDRESS	0x2400
+
+/* guest state */
+#define VMCS_LINK_POINTER		0x2800
+#define VMCS_GUEST_IA32_DEBUGCTL	0x2802
+#define VMCS_GUEST_IA32_PAT		0x2804
+#define VMCS_GUEST_IA32_EFER		0x2806
+#define VMCS_GUEST_PDPTE0		0x280a
+#define VMCS_GUEST_PDPTE1		0x280c
+#define VMCS_GUEST_PDPTE2		0x280e
+#define VMCS_GUEST_PDPTE3		0x2810
+
+/* host state */
+#define VMCS_HOST_IA32_PAT		0x2c00
+#define VMCS_HOST_IA32_EFER		0x2c02
+
+/* ---------------- 32-bit fields ---------------- */
+
+/* control */
+#define VMCS_PIN_CONTROLS		0x4000
+#define		PIN_EXTINT_EXITING		BIT(0)
+#define		PIN_NMI_EXITING			BIT(3)
+#define		PIN_VIRTUAL_NMIS		BIT(5)
+#define		PIN_PREEMPTION_TIMER		BIT(6)
+#define		PIN_POSTED_INTERRUPTS		BIT(7)
+#define VMCS_PROC_CONTROLS		0x4002
+#define		PROC_INTR_WINDOW_EXITING	BIT(2)
+#define		PROC_TSC_OFFSETTING		BIT(3)
+#define		PROC_HLT_EXITING		BIT(7)
+#define		PROC_INVLPG_EXITING		BIT(9)
+#define		PROC_MWAIT_EXITING		BIT(10)
+#define		PROC_RDPMC_EXITING		BIT(11)
+#define		PROC_RDTSC_EXITING		BIT(12)
+#define		PROC_CR3_LOAD_EXITING		BIT(15)
+#define		PROC_CR3_STORE_EXITING		BIT(16)
+#define		PROC_CR8_LOAD_EXITING		BIT(19)
+#define		PROC_CR8_STORE_EXITING		BIT(20)
+#define		PROC_TPR_SHADOW			BIT(21)
+#define		PROC_NMI_WINDOW_EXITING		BIT(22)
+#define		PROC_MOV_DR_EXITING		BIT(23)
+#define		PROC_UNCOND_IO_EXITING		BIT(24)
+#define		PROC_USE_IO_BITMAPS		BIT(25)
+#define		PROC_MONITOR_TRAP_FLAG		BIT(27)
+#define		PROC_USE_MSR_BITMAPS		BIT(28)
+#define		PROC_MONITOR_EXITING		BIT(29)
+#define		PROC_PAUSE_EXITING		BIT(30)
+#define		PROC_SECONDARY_CONTROLS		BIT(31)
+#define VMCS_EXCEPTION_BITMAP		0x4004
+#define VMCS_PF_ERROR_CODE_MASK		0x4006
+#define VMCS_PF_ERROR_CODE_MATCH	0x4008
+#define VMCS_CR3_TARGET_COUNT		0x400a
+#define VMCS_EXIT_CONTROLS		0x400c
+#define		EXIT_SAVE_DEBUG_CONTROLS	BIT(2)
+#define		EXIT_HOST_ADDR_SPACE_SIZE	BIT(9)
+#define		EXIT_LOAD_PERF_GLOBAL_CTRL	BIT(12)
+#define		EXIT_ACK_INTR_ON_EXIT		BIT(15)
+#define		EXIT_SAVE_IA32_PAT		BIT(18)
+#define		EXIT_LOAD_IA32_PAT		BIT(19)
+#define		EXIT_SAVE_IA32_EFER		BIT(20)
+#define		EXIT_LOAD_IA32_EFER		BIT(21)
+#define		EXIT_SAVE_PREEMPTION_TIMER	BIT(22)
+#define		EXIT_CLEAR_BNDCFGS		BIT(23)
+#define		EXIT_CONCEAL_FROM_PT		BIT(24)
+#define VMCS_EXIT_MSR_STORE_COUNT	0x400e
+#define VMCS_EXIT_MSR_LOAD_COUNT	0x4010
+#define VMCS_ENTRY_CONTROLS		0x4012
+#define		ENTRY_LOAD_DEBUG_CONTROLS	BIT(2)
+#define		ENTRY_IA32E_MODE_GUEST		BIT(9)
+#define		ENTRY_TO_SMM			BIT(10)
+#define		ENTRY_DUAL_MONITOR		BIT(11)
+#define		ENTRY_LOAD_PERF_GLOBAL_CTRL	BIT(13)
+#define		ENTRY_LOAD_IA32_PAT		BIT(14)
+#define		ENTRY_LOAD_IA32_EFER		BIT(15)
+#define		ENTRY_LOAD_BNDCFGS		BIT(16)
+#define		ENTRY_CONCEAL_FROM_PT		BIT(17)
+#define VMCS_ENTRY_MSR_LOAD_COUNT	0x4014
+#define VMCS_ENTRY_INTR_INFO		0x4016
+#define		INTR_INFO_VECTOR_MASK		0xffU
+#define		INTR_INFO_TYPE_SHIFT		8
+#define		INTR_INFO_TYPE_MASK		(7U << 8)
+#define		INTR_TYPE_EXT_INTR		(0U << 8)
+#define		INTR_TYPE_NMI			(2U << 8)
+#define		INTR_TYPE_HW_EXCEPTION		(3U << 8)
+#define		INTR_TYPE_SW_INTR		(4U << 8)
+#define		INTR_INFO_DELIVER_CODE		BIT(11)
+#define		INTR_INFO_NMI_UNBLOCKED_IRET	BIT(12)
+#define		INTR_INFO_VALID			BIT(31)
+#define VMCS_ENTRY_EXCEPTION_ERROR_CODE	0x4018
+#define VMCS_ENTRY_INSTRUCTION_LEN	0x401a
+#define VMCS_TPR_THRESHOLD		0x401c
+#define VMCS_PROC2_CONTROLS		0x401e
+#define		PROC2_VIRTUALIZE_APIC_ACCESSES	BIT(0)
+#define		PROC2_ENABLE_EPT		BIT(1)
+#define		PROC2_DESC_TABLE_EXITING	BIT(2)
+#define		PROC2_ENABLE_RDTSCP		BIT(3)
+#define		PROC2_VIRTUALIZE_X2APIC		BIT(4)
+#define		PROC2_ENABLE_VPID		BIT(5)
+#define		PROC2_WBINVD_EXITING		BIT(6)
+#define		PROC2_UNRESTRICTED_GUEST	BIT(7)
+#define		PROC2_APIC_REGISTER_VIRT	BIT(8)
+#define		PROC2_VIRTUAL_INTR_DELIVERY	BIT(9)
+#define		PROC2_PAUSE_LOOP_EXITING	BIT(10)
+#define		PROC2_RDRAND_EXITING		BIT(11)
+#define		PROC2_ENABLE_INVPCID		BIT(12)
+#define		PROC2_ENABLE_VMFUNC		BIT(13)
+#define		PROC2_SHADOW_VMCS		BIT(14)
+#define		PROC2_ENCLS_EXITING		BIT(15)
+#define		PROC2_RDSEED_EXITING		BIT(16)
+#define		PROC2_ENABLE_PML		BIT(17)
+#define		PROC2_EPT_VE			BIT(18)
+#define		PROC2_CONCEAL_FROM_PT		BIT(19)
+#define		PROC2_ENABLE_XSAVES		BIT(20)
+#define		PROC2_MODE_BASED_EPT_EXEC	BIT(22)
+#define		PROC2_TSC_SCALING		BIT(25)
+
+/* read-only data */
+#define VMCS_INSTRUCTION_ERROR		0x4400
+#define VMCS_EXIT_REASON		0x4402
+#define		EXIT_REASON_BASIC_MASK		0xffffU
+#define		EXIT_REASON_ENTRY_FAILURE	BIT(31)
+#define VMCS_EXIT_INTR_INFO		0x4404
+#define VMCS_EXIT_INTR_ERROR_CODE	0x4406
+#define VMCS_IDT_VECTORING_INFO		0x4408
+#define VMCS_IDT_VECTORING_ERROR_CODE	0x440a
+#define VMCS_EXIT_INSTRUCTION_LEN	0x440c
+#define VMCS_EXIT_INSTRUCTION_INFO	0x440e
+
+/* guest state */
+#define VMCS_GUEST_ES_LIMIT		0x4800
+#define VMCS_GUEST_CS_LIMIT		0x4802
+#define VMCS_GUEST_SS_LIMIT		0x4804
+#define VMCS_GUEST_DS_LIMIT		0x4806
+#define VMCS_GUEST_FS_LIMIT		0x4808
+#define VMCS_GUEST_GS_LIMIT		0x480a
+#define VMCS_GUEST_LDTR_LIMIT		0x480c
+#define VMCS_GUEST_TR_LIMIT		0x480e
+#define VMCS_GUEST_GDTR_LIMIT		0x4810
+#define VMCS_GUEST_IDTR_LIMIT		0x4812
+#define VMCS_GUEST_ES_AR		0x4814
+#define VMCS_GUEST_CS_AR		0x4816
+#define VMCS_GUEST_SS_AR		0x4818
+#define VMCS_GUEST_DS_AR		0x481a
+#define VMCS_GUEST_FS_AR		0x481c
+#define VMCS_GUEST_GS_AR		0x481e
+#define VMCS_GUEST_LDTR_AR		0x4820
+#define VMCS_GUEST_TR_AR		0x4822
+#define		SEG_AR_TYPE_MASK			0xfU
+#define		SEG_AR_TYPE_ACCESSED		BIT(0)
+#define		SEG_AR_TYPE_WRITABLE		BIT(1)	/* data */
+#define		SEG_AR_TYPE_READABLE		BIT(1)	/* code */
+#define		SEG_AR_TYPE_CODE			BIT(3)
+#define		SEG_AR_S				BIT(4)
+#define		SEG_AR_DPL_SHIFT			5
+#define		SEG_AR_DPL_MASK			(3U << 5)
+#define		SEG_AR_P				BIT(7)
+#define		SEG_AR_AVL				BIT(12)
+#define		SEG_AR_L				BIT(13)
+#define		SEG_AR_DB				BIT(14)
+#define		SEG_AR_G				BIT(15)
+#define		SEG_AR_UNUSABLE			BIT(16)
+#define		SEG_AR_RESERVED_MASK		(0xf00U | 0xfffe0000U)
+#define VMCS_GUEST_INTERRUPTIBILITY	0x4824
+#define		INTERRUPTIBILITY_STI		BIT(0)
+#define		INTERRUPTIBILITY_MOV_SS		BIT(1)
+#define		INTERRUPTIBILITY_SMI		BIT(2)
+#define		INTERRUPTIBILITY_NMI		BIT(3)
+#define VMCS_GUEST_ACTIVITY_STATE	0x4826
+#define		ACTIVITY_ACTIVE			0
+#define		ACTIVITY_HLT			1
+#define		ACTIVITY_SHUTDOWN		2
+#define		ACTIVITY_WAIT_SIPI		3
+#define VMCS_GUEST_SYSENTER_CS		0x482a
+
+/* host state */
+#define VMCS_HOST_IA32_SYSENTER_CS	0x4c00
+
+/* ---------------- natural-width fields ---------------- */
+
+/* control */
+#define VMCS_CR0_GUEST_HOST_MASK	0x6000
+#define VMCS_CR4_GUEST_HOST_MASK	0x6002
+#define VMCS_CR0_READ_SHADOW		0x6004
+#define VMCS_CR4_READ_SHADOW		0x6006
+
+/* read-only data */
+#define VMCS_EXIT_QUALIFICATION		0x6400
+#define VMCS_GUEST_LINEAR_ADDRESS	0x640a
+
+/* guest state */
+#define VMCS_GUEST_CR0			0x6800
+#define VMCS_GUEST_CR3			0x6802
+#define VMCS_GUEST_CR4			0x6804
+#define VMCS_GUEST_ES_BASE		0x6806
+#define VMCS_GUEST_CS_BASE		0x6808
+#define VMCS_GUEST_SS_BASE		0x680a
+#define VMCS_GUEST_DS_BASE		0x680c
+#define VMCS_GUEST_FS_BASE		0x680e
+#define VMCS_GUEST_GS_BASE		0x6810
+#define VMCS_GUEST_LDTR_BASE		0x6812
+#define VMCS_GUEST_TR_BASE		0x6814
+#define VMCS_GUEST_GDTR_BASE		0x6816
+#define VMCS_GUEST_IDTR_BASE		0x6818
+#define VMCS_GUEST_DR7			0x681a
+#define VMCS_GUEST_RSP			0x681c
+#define VMCS_GUEST_RIP			0x681e
+#define VMCS_GUEST_RFLAGS		0x6820
+#define VMCS_GUEST_PENDING_DBG		0x6822
+#define VMCS_GUEST_SYSENTER_ESP		0x6824
+#define VMCS_GUEST_SYSENTER_EIP		0x6826
+
+/* host state */
+#define VMCS_HOST_CR0			0x6c00
+#define VMCS_HOST_CR3			0x6c02
+#define VMCS_HOST_CR4			0x6c04
+#define VMCS_HOST_FS_BASE		0x6c06
+#define VMCS_HOST_GS_BASE		0x6c08
+#define VMCS_HOST_TR_BASE		0x6c0a
+#define VMCS_HOST_GDTR_BASE		0x6c0c
+#define VMCS_HOST_IDTR_BASE		0x6c0e
+#define VMCS_HOST_IA32_SYSENTER_ESP	0x6c10
+#define VMCS_HOST_IA32_SYSENTER_EIP	0x6c12
+#define VMCS_HOST_RSP			0x6c14
+#define VMCS_HOST_RIP			0x6c16
+
+/* ---------------- basic exit reasons ---------------- */
+
+#define VMX_EXIT_EXCEPTION_NMI		0
+#define VMX_EXIT_EXTERNAL_INTERRUPT	1
+#define VMX_EXIT_TRIPLE_FAULT		2
+#define VMX_EXIT_INIT			3
+#define VMX_EXIT_SIPI			4
+#define VMX_EXIT_INTERRUPT_WINDOW	7
+#define VMX_EXIT_NMI_WINDOW		8
+#define VMX_EXIT_TASK_SWITCH		9
+#define VMX_EXIT_CPUID			10
+#define VMX_EXIT_GETSEC			11
+#define VMX_EXIT_HLT			12
+#define VMX_EXIT_INVD			13
+#define VMX_EXIT_INVLPG			14
+#define VMX_EXIT_RDPMC			15
+#define VMX_EXIT_RDTSC			16
+#define VMX_EXIT_VMCALL			18
+#define VMX_EXIT_CR_ACCESS		28
+#define		CR_QUAL_NUMBER(q)		((q) & 0xf)
+#define		CR_QUAL_TYPE(q)			(((q) >> 4) & 3)
+#define		CR_QUAL_TYPE_MOV_TO_CR		0
+#define		CR_QUAL_TYPE_MOV_FROM_CR	1
+#define		CR_QUAL_TYPE_CLTS		2
+#define		CR_QUAL_TYPE_LMSW		3
+#define		CR_QUAL_GPR(q)			(((q) >> 8) & 0xf)
+#define		CR_QUAL_LMSW_DATA(q)		(((q) >> 16) & 0xffff)
+#define VMX_EXIT_DR_ACCESS		29
+#define VMX_EXIT_IO_INSTRUCTION		30
+#define		IO_QUAL_SIZE(q)			(((q) & 7) + 1)
+#define		IO_QUAL_IN			BIT(3)
+#define		IO_QUAL_STRING			BIT(4)
+#define		IO_QUAL_REP			BIT(5)
+#define		IO_QUAL_PORT(q)			(((q) >> 16) & 0xffff)
+#define VMX_EXIT_RDMSR			31
+#define VMX_EXIT_WRMSR			32
+#define VMX_EXIT_INVALID_GUEST_STATE	33
+#define VMX_EXIT_MSR_LOAD_FAIL		34
+#define VMX_EXIT_MWAIT			36
+#define VMX_EXIT_MONITOR		39
+#define VMX_EXIT_PAUSE			40
+#define VMX_EXIT_MCE_DURING_ENTRY	41
+#define VMX_EXIT_EPT_VIOLATION		48
+#define		EPT_QUAL_READ			BIT(0)
+#define		EPT_QUAL_WRITE			BIT(1)
+#define		EPT_QUAL_FETCH			BIT(2)
+#define VMX_EXIT_EPT_MISCONFIG		49
+#define VMX_EXIT_XSETBV			55
+#define VMX_NR_EXIT_REASONS		80
+
+/* VM-instruction error numbers (SDM "VM Instruction Error Numbers") */
+#define VMXERR_ENTRY_INVALID_CONTROL	7
+#define VMXERR_ENTRY_INVALID_HOST_STATE	8
+
+#endif /* VMCTL_VMX_VMCS_H */
