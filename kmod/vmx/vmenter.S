@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The world switch.  Everything around it (host segment and MSR state, FPU,
+ * interrupts) is done in C by vmx.c; here only the general-purpose
+ * registers change hands, because the compiler cannot be told about them.
+ */
+#include <linux/linkage.h>
+#include <asm/asm.h>
+#include <asm/nospec-branch.h>
+#include <asm/segment.h>
+#include <asm/unwind_hints.h>
+
+/* Offsets in the unsigned long gpr[16] array, by x86 register number. */
+#define G_RAX	(0 * 8)
+#define G_RCX	(1 * 8)
+#define G_RDX	(2 * 8)
+#define G_RBX	(3 * 8)
+#define G_RBP	(5 * 8)
+#define G_RSI	(6 * 8)
+#define G_RDI	(7 * 8)
+#define G_R8	(8 * 8)
+#define G_R9	(9 * 8)
+#define G_R10	(10 * 8)
+#define G_R11	(11 * 8)
+#define G_R12	(12 * 8)
+#define G_R13	(13 * 8)
+#define G_R14	(14 * 8)
+#define G_R15	(15 * 8)
+
+#define VMCS_HOST_RSP	0x6c14
+
+.text
+
+/*
+ * int vmctl_vmx_vmenter(unsigned long *gpr, bool launched)
+ *
+ * Loads the guest's general-purpose registers from gpr[], enters the guest
+ * with VMLAUNCH (first entry after VMCLEAR) or VMRESUME, and on VM exit
+ * stores them back.  Returns 0 after a VM exit (including a VM-entry
+ * failure reported as an exit reason), 1 if the instruction itself failed
+ * (VMfail: RFLAGS.CF or ZF set; the caller reads the VM-instruction error).
+ * Called with interrupts disabled.
+ */
+SYM_FUNC_START(vmctl_vmx_vmenter)
+	push	%rbp
+	mov	%rsp, %rbp
+	push	%r15
+	push	%r14
+	push	%r13
+	push	%r12
+	push	%rbx
+	/* The exit path finds gpr at the top of the stack. */
+	push	%rdi
+
+	/*
+	 * A VM exit loads RSP from the VMCS: make it this very stack
+	 * pointer, so that the landing below sees the stack as it is now.
+	 */
+	mov	$VMCS_HOST_RSP, %eax
+	vmwrite	%rsp, %rax
+	jna	.Lvmfail
+
+	/* MOVs leave the flags alone: ZF says which instruction to use. */
+	test	%esi, %esi
+
+	mov	G_RAX(%rdi), %rax
+	mov	G_RCX(%rdi), %rcx
+	mov	G_RDX(%rdi), %rdx
+	mov	G_RBX(%rdi), %rbx
+	mov	G_RBP(%rdi), %rbp
+	mov	G_RSI(%rdi), %rsi
+	mov	G_R8(%rdi), %r8
+	mov	G_R9(%rdi), %r9
+	mov	G_R10(%rdi), %r10
+	mov	G_R11(%rdi), %r11
+	mov	G_R12(%rdi), %r12
+	mov	G_R13(%rdi), %r13
+	mov	G_R14(%rdi), %r14
+	mov	G_R15(%rdi), %r15
+	mov	G_RDI(%rdi), %rdi
+
+	/*
+	 * Control comes back at vmctl_vmx_vmexit with the stack as it is
+	 * here, not after these instructions: tell objtool.
+	 */
+	UNWIND_HINT_SAVE
+	jnz	.Lresume
+	vmlaunch
+	jmp	.Lvmfail
+.Lresume:
+	vmresume
+	jmp	.Lvmfail
+
+SYM_INNER_LABEL(vmctl_vmx_vmexit, SYM_L_GLOBAL)
+	UNWIND_HINT_RESTORE
+	ENDBR
+
+	push	%rax
+	mov	8(%rsp), %rax
+	popq	G_RAX(%rax)
+	mov	%rcx, G_RCX(%rax)
+	mov	%rdx, G_RDX(%rax)
+	mov	%rbx, G_RBX(%rax)
+	mov	%rbp, G_RBP(%rax)
+	mov	%rsi, G_RSI(%rax)
+	mov	%rdi, G_RDI(%rax)
+	mov	%r8, G_R8(%rax)
+	mov	%r9, G_R9(%rax)
+	mov	%r10, G_R10(%rax)
+	mov	%r11, G_R11(%rax)
+	mov	%r12, G_R12(%rax)
+	mov	%r13, G_R13(%rax)
+	mov	%r14, G_R14(%rax)
+	mov	%r15, G_R15(%rax)
+
+	/*
+	 * The guest may have filled the return stack buffer with its own
+	 * targets; overwrite it before the first RET (as the host's
+	 * mitigation setting asks).
+	 */
+	FILL_RETURN_BUFFER %rcx, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT, \
+			   X86_FEATURE_RSB_VMEXIT_LITE
+
+	xor	%ebx, %ebx
+	jmp	.Lout
+
+.Lvmfail:
+	mov	$1, %ebx
+
+.Lout:
+	/* Drop gpr; leave no guest value in a register for speculation. */
+	pop	%rax
+	xor	%ecx, %ecx
+	xor	%edx, %edx
+	xor	%esi, %esi
+	xor	%edi, %edi
+	xor	%r8d, %r8d
+	xor	%r9d, %r9d
+	xor	%r10d, %r10d
+	xor	%r11d, %r11d
+	mov	%ebx, %eax
+
+	pop	%rbx
+	pop	%r12
+	pop	%r13
+	pop	%r14
+	pop	%r15
+	pop	%rbp
+	RET
+SYM_FUNC_END(vmctl_vmx_vmenter)
+
+/*
+ * void vmctl_vmx_forward_nmi(void)
+ *
+ * An NMI that caused a VM exit was taken by the CPU but not delivered to the
+ * host, and NMIs stay blocked until the next IRET.  Build the frame an
+ * interrupt would have pushed (SS, RSP, RFLAGS, CS; the CALL adds RIP) and
+ * call the kernel's NMI entry, whose IRET returns here and unblocks NMIs.
+ */
+SYM_FUNC_START(vmctl_vmx_forward_nmi)
+	push	%rbp
+	mov	%rsp, %rbp
+	/* The CPU aligns RSP to 16 bytes before pushing an interrupt frame. */
+	and	$-16, %rsp
+	push	$__KERNEL_DS
+	push	%rbp
+	pushf
+	push	$__KERNEL_CS
+	call	asm_exc_nmi_noist
+	leave
+	RET
+SYM_FUNC_END(vmctl_vmx_forward_nmi)

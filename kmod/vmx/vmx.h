@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Private state of the VT-x backend: per VM, per vCPU.
+ */
+#ifndef VMCTL_VMX_VMX_H
+#define VMCTL_VMX_VMX_H
+
+#include <linux/list.h>
+#include <linux/types.h>
+
+#include "ept.h"
+#include "vmcs.h"
+
+/* x86 register numbers, as in instruction encodings and exit qualifications */
+enum vmx_gpr {
+	GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RDI,
+	GPR_R8, GPR_R9, GPR_R10, GPR_R11, GPR_R12, GPR_R13, GPR_R14, GPR_R15,
+	VMX_NR_GPRS
+};
+
+struct vmx_vm {
+	struct vmx_ept ept;
+};
+
+struct vmx_vcpu {
+	/*
+	 * Guest general-purpose registers, indexed by enum vmx_gpr; the
+	 * RSP slot is unused (RSP lives in the VMCS).  vmenter.S knows this
+	 * layout.
+	 */
+	unsigned long gpr[VMX_NR_GPRS];
+
+	struct vmctl_vcpu *vcpu;
+	struct vmx_vm *vm;
+
+	void *vmcs;
+	u64 vmcs_pa;
+	int cpu;			/* where the VMCS is active, or -1 */
+	bool launched;			/* VMLAUNCH done since the last VMCLEAR */
+	struct list_head loaded_link;	/* on that CPU's list of active VMCSs */
+	u16 vpid;			/* 0: VPID not used */
+
+	/* control words as last written to the VMCS */
+	u32 entry_ctls;
+
+	/* guest state that the VMCS does not hold */
+	unsigned long cr2;
+	u64 cr8;
+	u64 kernel_gs_base;
+	void *fpu;			/* XSAVE (or FXSAVE) image */
+	unsigned int fpu_order;
+	bool load_pdptes;		/* PAE paging changed: refetch PDPTEs */
+
+	/* host state cached to skip redundant VMWRITEs */
+	unsigned long host_cr3, host_cr4, host_fs_base;
+
+	/* an IN exit waits for user space to supply the value */
+	bool io_in_pending;
+	u8 io_size;
+	u8 io_insn_len;
+	bool shutdown;			/* triple fault: cannot run again */
+
+	/* the current exit */
+	u32 exit_reason;
+	unsigned long exit_qual;
+	u32 exit_intr_info;
+
+	/* statistics, counted in the exit dispatcher */
+	u64 exits[VMX_NR_EXIT_REASONS];	/* by basic exit reason */
+	u64 user_exits;			/* RUN returned to user space */
+};
+
+/* vmenter.S */
+int vmctl_vmx_vmenter(unsigned long *gpr, bool launched);
+void vmctl_vmx_forward_nmi(void);
+extern const char vmctl_vmx_vmexit[];
+
+#endif /* VMCTL_VMX_VMX_H */
