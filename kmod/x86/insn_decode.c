@@ -385,10 +385,13 @@ int vmctl_insn_decode(struct vmctl_insn *insn, const u8 *bytes,
 			return fail(insn, c.err);
 		switch (b) {
 		case 0x26: case 0x2e: case 0x36: case 0x3e:
-			seg = (b >> 3) & 3;
-			/* In 64-bit mode these are ignored: keep the default. */
-			if (is64)
-				seg = VMCTL_INSN_REG_NONE;
+			/*
+			 * In 64-bit mode the CPU ignores these altogether: they
+			 * neither select their segment nor cancel an FS or GS
+			 * prefix before them.
+			 */
+			if (!is64)
+				seg = (b >> 3) & 3;
 			rex = 0;
 			continue;
 		case 0x64: case 0x65:

@@ -111,6 +111,7 @@ enum {
 	EXC_TEST_IMM_WRITES,
 	EXC_MOVSXD_NO_REXW,
 	EXC_66_WITH_F2F3,
+	EXC_NULL_SEG_AFTER_FS_GS,
 	NR_EXC,
 };
 
@@ -120,11 +121,15 @@ static const char *const exc_text[NR_EXC] = {
 		"the SDM's TEST computes flags and discards the result",
 	[EXC_MOVSXD_NO_REXW] =
 		"MOVSXD without REX.W (63 /r, operand size 16/32): Capstone always shows a "
-		"64-bit destination; the SDM defines MOVSXD r16, r/m16 and r32, r/m32",
+		"64-bit destination; the SDM defines MOVSXD r16, r/m16 and r32, r/m32 (run natively too)",
 	[EXC_66_WITH_F2F3] =
 		"66 with F2/F3 on a non-SSE form (REP string, XACQUIRE/XRELEASE): Capstone drops "
 		"the 66 and shows 32-bit operands; the SDM's 66 selects 16 bits there (GAS "
 		"assembles rep movsw as 66 F3 A5); tests/decoder/native confirms it on the CPU",
+	[EXC_NULL_SEG_AFTER_FS_GS] =
+		"64-bit mode, FS/GS prefix then an ES/CS/SS/DS prefix: Capstone shows the last "
+		"segment prefix; the CPU ignores ES/CS/SS/DS prefixes in 64-bit mode and keeps "
+		"FS/GS (SDM; tests/decoder/native runs 64 2E 8B 03 and 65 3E 26 89 03 on the CPU)",
 };
 
 /* Is prefix b among the legacy prefixes of the decoded instruction? */
@@ -161,6 +166,11 @@ static int classify(const struct vmctl_insn *in, const char *field)
 	    (!strcmp(field, "mem.width") || !strcmp(field, "reg") ||
 	     !strcmp(field, "imm")))
 		return EXC_66_WITH_F2F3;
+	if (in->mode == VMCTL_INSN_MODE_64 && !strcmp(field, "mem.seg") &&
+	    in->mem[0].seg >= VMCTL_INSN_SEG_FS &&
+	    (has_prefix(in, 0x26) || has_prefix(in, 0x2e) ||
+	     has_prefix(in, 0x36) || has_prefix(in, 0x3e)))
+		return EXC_NULL_SEG_AFTER_FS_GS;
 	return -1;
 }
 

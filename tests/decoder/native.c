@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The completion helper against the CPU: every decodable 64-bit case of the
+ * unit table is executed natively (native.S) on ordinary memory with random
+ * registers, flags and memory, and emulated with vmctl_insn_ea() and
+ * vmctl_insn_complete() (the memory standing in for the device); registers,
+ * the flags the SDM defines and the memory must come out the same.  REP
+ * forms are emulated one iteration per call until RIP moves.
+ *
+ * The instruction is copied into an executable mapping below 2 GiB whose
+ * middle 8 KiB are the memory: base registers are set so that the decoded
+ * effective address lands there, RIP-relative forms are placed so that
+ * theirs does, and the offset of MOV moffs is patched to point there.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <asm/prctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "../tap.h"
+#include "insn_case.h"
+#include "generated/insn_cases.h"
+
+#define MAP_SIZE	0x4000
+#define DATA_OFF	0x1000
+#define DATA_SIZE	0x2000
+#define RUNS		64
+
+extern struct vmctl_insn_regs native_in, native_out;
+extern u64 native_target;
+void native_run(void);
+void native_return(void);
+
+#define FL_CF	0x001ULL
+#define FL_PF	0x004ULL
+#define FL_AF	0x010ULL
+#define FL_ZF	0x040ULL
+#define FL_SF	0x080ULL
+#define FL_DF	0x400ULL
+#define FL_OF	0x800ULL
+#define FL_ALL	(FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF | FL_DF)
+
+static u8 *map, *data;
+static u64 seg_base[6];		/* FS and GS bases from arch_prctl(); others 0 */
+static u64 rng_state = 0x2545f4914f6cdd1dULL;
+
+static u64 rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+/* Flags the SDM defines after the operation (others are not compared). */
+static u64 defined_flags(unsigned int op)
+{
+	switch (op) {
+	case VMCTL_INSN_OP_AND: case VMCTL_INSN_OP_OR:
+	case VMCTL_INSN_OP_XOR: case VMCTL_INSN_OP_TEST:
+		return FL_ALL & ~FL_AF;
+	case VMCTL_INSN_OP_BT: case VMCTL_INSN_OP_BTS:
+	case VMCTL_INSN_OP_BTR: case VMCTL_INSN_OP_BTC:
+		return FL_CF | FL_ZF | FL_DF;
+	default:
+		return FL_ALL;
+	}
+}
+
+static int in_data(u64 ea, unsigned int width)
+{
+	return ea >= (u64)(uintptr_t)data &&
+	       ea + width <= (u64)(uintptr_t)data + DATA_SIZE;
+}
+
+static int is_bt(const struct vmctl_insn *in)
+{
+	return in->op == VMCTL_INSN_OP_BT || in->op == VMCTL_INSN_OP_BTS ||
+	       in->op == VMCTL_INSN_OP_BTR || in->op == VMCTL_INSN_OP_BTC;
+}
+
+/* Random registers with the memory operand(s) pointed into data[]. */
+static int setup_regs(const struct vmctl_insn *in, struct vmctl_insn_regs *r,
+		      u64 rip)
+{
+	const struct vmctl_insn_mem *m = &in->mem[0];
+	u64 target, upper;
+	unsigned int i;
+
+	for (i = 0; i < 16; i++)
+		r->gpr[i] = rnd();
+	r->rip = rip;
+	r->rflags = 0x2 | (rnd() & (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF));
+	upper = in->addr_size == 4 ? rnd() << 32 : 0;
+	if (in->op == VMCTL_INSN_OP_MOVS || in->op == VMCTL_INSN_OP_STOS ||
+	    in->op == VMCTL_INSN_OP_LODS) {
+		if (rnd() & 1)
+			r->rflags |= FL_DF;
+		r->gpr[VMCTL_INSN_RSI] = (uintptr_t)data + 0x800 + rnd() % 0x400 -
+					 seg_base[m->seg];
+		r->gpr[VMCTL_INSN_RDI] = (uintptr_t)data + 0x1400 + rnd() % 0x400;
+		r->gpr[VMCTL_INSN_RSI] |= upper;
+		r->gpr[VMCTL_INSN_RDI] |= upper;
+		if (in->rep)
+			r->gpr[VMCTL_INSN_RCX] = (rnd() % 5) | upper;
+		return 0;
+	}
+	if (in->reg != VMCTL_INSN_REG_NONE && is_bt(in) && !in->reg_hi8)
+		r->gpr[in->reg] = (u64)((s64)(rnd() % 1024) - 512);
+	if (m->base == VMCTL_INSN_REG_RIP)
+		return 0;
+	target = (uintptr_t)data + 0x800 + rnd() % 0x800 - seg_base[m->seg];
+	if (m->index != VMCTL_INSN_REG_NONE && m->index != m->base)
+		r->gpr[m->index] = rnd() % 16;
+	if (m->base == VMCTL_INSN_REG_NONE) {
+		/* [index * scale + disp]: solve for the index. */
+		if (m->index != VMCTL_INSN_REG_NONE) {
+			target -= (target - (u64)m->disp) % m->scale;
+			r->gpr[m->index] = (target - (u64)m->disp) / m->scale;
+		}
+		return 0;
+	}
+	if (m->base == m->index) {
+		u64 t = target - m->disp;
+
+		r->gpr[m->base] = t / (1 + m->scale);
+	} else {
+		r->gpr[m->base] = target - (u64)m->disp;
+		if (m->index != VMCTL_INSN_REG_NONE)
+			r->gpr[m->base] -= r->gpr[m->index] * m->scale;
+		r->gpr[m->base] += upper;
+	}
+	return 0;
+}
+
+static u64 load(u64 ea, unsigned int width)
+{
+	u64 v = 0;
+
+	memcpy(&v, (void *)(uintptr_t)ea, width);
+	return v;
+}
+
+static void store(u64 ea, unsigned int width, u64 v)
+{
+	memcpy((void *)(uintptr_t)ea, &v, width);
+}
+
+/* Emulate with the decoder; memory is data[] itself. */
+static int emulate(const struct vmctl_insn *in, struct vmctl_insn_regs *r,
+		   char *why, size_t size)
+{
+	u64 start = r->rip, ea[2], rdata, wdata;
+	unsigned int i, iter;
+	int ret;
+
+	for (iter = 0; iter < 64; iter++) {
+		for (i = 0; i < in->nmem; i++) {
+			ea[i] = vmctl_insn_ea(in, r, i) + seg_base[in->mem[i].seg];
+			if (!in_data(ea[i], in->width)) {
+				snprintf(why, size, "decoded address 0x%llx of operand %u is outside the test memory",
+					 (unsigned long long)ea[i], i);
+				return -1;
+			}
+		}
+		rdata = 0;
+		if (in->mem[0].access & VMCTL_INSN_READ)
+			rdata = load(ea[0], in->width);
+		ret = vmctl_insn_complete(in, r, rdata, &wdata);
+		if (ret < 0) {
+			snprintf(why, size, "complete failed");
+			return -1;
+		}
+		if (ret & VMCTL_INSN_WRITE)
+			store(ea[in->nmem - 1], in->width, wdata);
+		if (r->rip != start)
+			return 0;
+	}
+	snprintf(why, size, "RIP never advanced");
+	return -1;
+}
+
+/* One case: returns 1 passed, 0 failed, -1 not runnable natively. */
+static int run_case(const struct insn_case *c, char *why, size_t size)
+{
+	u8 bytes[VMCTL_INSN_MAX_LEN], *code, saved[DATA_SIZE], emul[DATA_SIZE];
+	struct vmctl_insn in;
+	struct vmctl_insn_regs r, e;
+	unsigned int run, i, off = 0x100;
+	u64 mask;
+
+	memcpy(bytes, c->bytes, c->nbytes);
+	vmctl_insn_decode(&in, bytes, c->nbytes, VMCTL_INSN_MODE_64);
+	if (in.status != VMCTL_INSN_OK)
+		return -1;
+	/* A 32-bit offset cannot reach data[] from the FS base (TLS). */
+	if (seg_base[in.mem[0].seg] && in.addr_size == 4)
+		return -1;
+	if (in.mem[0].base == VMCTL_INSN_REG_RIP) {
+		/*
+		 * Put the instruction before or after data[] so that its
+		 * RIP-relative address falls inside.
+		 */
+		s64 lo = DATA_OFF + 0x10 - (s64)in.len - in.mem[0].disp;
+		s64 hi = DATA_OFF + DATA_SIZE - 0x20 - (s64)in.len - in.mem[0].disp;
+
+		if (lo >= 0 && lo < DATA_OFF - 32)
+			off = lo;
+		else if (hi >= DATA_OFF + DATA_SIZE && hi < MAP_SIZE - 32)
+			off = hi;
+		else
+			return -1;
+	} else if (in.mem[0].base == VMCTL_INSN_REG_NONE &&
+		   in.mem[0].index == VMCTL_INSN_REG_NONE) {
+		u64 addr = (uintptr_t)data + 0x1000 - seg_base[in.mem[0].seg];
+
+		/* MOV moffs: patch the offset (the last bytes) to point into data[]. */
+		if (in.len <= in.addr_size ||
+		    (bytes[in.len - in.addr_size - 1] & 0xfc) != 0xa0)
+			return -1;
+		memcpy(bytes + in.len - in.addr_size, &addr, in.addr_size);
+		vmctl_insn_decode(&in, bytes, c->nbytes, VMCTL_INSN_MODE_64);
+		if (in.status != VMCTL_INSN_OK)
+			return -1;
+	}
+	code = map + off;
+	memcpy(code, bytes, in.len);
+	code[in.len] = 0xff;		/* jmp qword ptr [rip + 0] */
+	code[in.len + 1] = 0x25;
+	memset(code + in.len + 2, 0, 4);
+	{
+		u64 ret = (uintptr_t)native_return;
+
+		memcpy(code + in.len + 6, &ret, 8);
+	}
+	mask = defined_flags(in.op);
+
+	for (run = 0; run < RUNS; run++) {
+		setup_regs(&in, &r, (uintptr_t)code);
+		for (i = 0; i < DATA_SIZE; i++)
+			data[i] = rnd();
+		memcpy(saved, data, DATA_SIZE);
+
+		e = r;
+		if (emulate(&in, &e, why, size))
+			return 0;
+		memcpy(emul, data, DATA_SIZE);
+		memcpy(data, saved, DATA_SIZE);
+
+		native_in = r;
+		native_target = (uintptr_t)code;
+		native_run();
+
+		for (i = 0; i < 16; i++) {
+			if (native_out.gpr[i] != e.gpr[i]) {
+				snprintf(why, size, "run %u: gpr[%u]: CPU 0x%llx, helper 0x%llx (in 0x%llx)",
+					 run, i, (unsigned long long)native_out.gpr[i],
+					 (unsigned long long)e.gpr[i],
+					 (unsigned long long)r.gpr[i]);
+				return 0;
+			}
+		}
+		if ((native_out.rflags ^ e.rflags) & mask) {
+			snprintf(why, size, "run %u: rflags: CPU 0x%llx, helper 0x%llx (in 0x%llx)",
+				 run, (unsigned long long)native_out.rflags,
+				 (unsigned long long)e.rflags,
+				 (unsigned long long)r.rflags);
+			return 0;
+		}
+		if (e.rip != (uintptr_t)code + in.len) {
+			snprintf(why, size, "run %u: helper RIP is not past the instruction", run);
+			return 0;
+		}
+		if (memcmp(data, emul, DATA_SIZE)) {
+			for (i = 0; i < DATA_SIZE && data[i] == emul[i]; i++)
+				;
+			snprintf(why, size, "run %u: memory differs at data+0x%x: CPU 0x%02x, helper 0x%02x",
+				 run, i, data[i], emul[i]);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+int main(void)
+{
+	unsigned int i, skipped = 0, ran = 0;
+	char why[200];
+
+	map = mmap(NULL, MAP_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+	if (map == MAP_FAILED) {
+		printf("1..0 # SKIP cannot map executable memory\n");
+		return 1;
+	}
+	data = map + DATA_OFF;
+	if (syscall(SYS_arch_prctl, ARCH_GET_FS, &seg_base[VMCTL_INSN_SEG_FS]) ||
+	    syscall(SYS_arch_prctl, ARCH_GET_GS, &seg_base[VMCTL_INSN_SEG_GS]))
+		tap_bail("arch_prctl(ARCH_GET_FS/GS) failed");
+	for (i = 0; i < INSN_NR_CASES; i++) {
+		const struct insn_case *c = &insn_cases[i];
+		int res;
+
+		if (c->mode != VMCTL_INSN_MODE_64 || c->expect.status != VMCTL_INSN_OK)
+			continue;
+		why[0] = 0;
+		if (getenv("NATIVE_DEBUG"))
+			fprintf(stderr, "cases.txt:%d %s\n", c->line, c->text);
+		res = run_case(c, why, sizeof(why));
+		if (res < 0) {
+			skipped++;
+			tap_diag("cases.txt:%d %s: not run natively (an address that cannot be placed in the test memory)",
+				 c->line, c->text);
+			continue;
+		}
+		ran++;
+		tap_ok(res, "cases.txt:%d %s: %d native runs match the helper%s%s",
+		       c->line, c->text, RUNS, res ? "" : ": ", why);
+	}
+	tap_diag("%u 64-bit cases run natively, %u not runnable here", ran, skipped);
+	return tap_finish();
+}
