@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -501,6 +502,47 @@ static void test_register_ioctls(int vcpu_fd)
 		       "SET_SREGS of what GET_SREGS returned");
 }
 
+/*
+ * With the fd table full, CREATE_VM and CREATE_VCPU fail with -EMFILE at
+ * their very last step, and must undo all the steps before it: the
+ * accounting returns to where it was and the vCPU id is free again.
+ */
+static void test_no_free_fd(int vm_fd)
+{
+	struct vmctl_create_vcpu create_vcpu = { .vcpu_id = 3 };
+	struct vmctl_create_vm create_vm = { 0 };
+	struct vmctl_usage before, after;
+	struct rlimit saved, full;
+	long ret;
+	int lowest_free;
+
+	lowest_free = dup(dev_fd);
+	if (lowest_free < 0 || getrlimit(RLIMIT_NOFILE, &saved))
+		tap_bail("dup/getrlimit");
+	close(lowest_free);
+	full = saved;
+	full.rlim_cur = lowest_free;
+
+	before = get_usage();
+	if (setrlimit(RLIMIT_NOFILE, &full))
+		tap_bail("setrlimit");
+	expect_errno(sys_ioctl(dev_fd, VMCTL_CREATE_VM, &create_vm), EMFILE,
+		     "CREATE_VM with the fd table full");
+	expect_errno(sys_ioctl(vm_fd, VMCTL_CREATE_VCPU, &create_vcpu), EMFILE,
+		     "CREATE_VCPU with the fd table full");
+	if (setrlimit(RLIMIT_NOFILE, &saved))
+		tap_bail("setrlimit");
+	after = get_usage();
+	tap_ok(after.vms == before.vms && after.vcpus == before.vcpus &&
+	       after.kernel_pages == before.kernel_pages &&
+	       after.kernel_bytes == before.kernel_bytes,
+	       "failed CREATE_VM and CREATE_VCPU leave nothing allocated");
+	ret = sys_ioctl(vm_fd, VMCTL_CREATE_VCPU, &create_vcpu);
+	expect_success(ret, "CREATE_VCPU of the id that failed with EMFILE");
+	if (ret >= 0)
+		close((int)ret);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Ownership: a forked child shares the fds but must get -EIO                 */
 /* ------------------------------------------------------------------------ */
@@ -747,6 +789,7 @@ int main(void)
 	test_delete_slot(vm_fd);
 
 	vcpu_fd = test_create_vcpu(vm_fd);
+	test_no_free_fd(vm_fd);
 	run = test_mmap(vcpu_fd);
 	test_register_ioctls(vcpu_fd);
 	test_forked_child(vm_fd, vcpu_fd);
