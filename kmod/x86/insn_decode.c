@@ -364,17 +364,17 @@ int vmctl_insn_decode(struct vmctl_insn *insn, const u8 *bytes,
 	unsigned int i, flags, opsize;
 
 	c.n = nbytes < VMCTL_INSN_MAX_LEN ? nbytes : VMCTL_INSN_MAX_LEN;
-	for (i = 0; i < VMCTL_INSN_MAX_LEN; i++)
-		insn->bytes[i] = i < c.n ? bytes[i] : 0;
-	for (i = VMCTL_INSN_MAX_LEN; i < sizeof(*insn); i++)
-		((u8 *)insn)[i] = 0;
-	insn->nbytes = c.n;
-	insn->mode = mode;
-	insn->reg = VMCTL_INSN_REG_NONE;
-	insn->mem[0].base = VMCTL_INSN_REG_NONE;
-	insn->mem[0].index = VMCTL_INSN_REG_NONE;
-	insn->mem[1].base = VMCTL_INSN_REG_NONE;
-	insn->mem[1].index = VMCTL_INSN_REG_NONE;
+	*insn = (struct vmctl_insn){
+		.nbytes = c.n,
+		.mode = mode,
+		.reg = VMCTL_INSN_REG_NONE,
+		.mem = {
+			{ .base = VMCTL_INSN_REG_NONE, .index = VMCTL_INSN_REG_NONE },
+			{ .base = VMCTL_INSN_REG_NONE, .index = VMCTL_INSN_REG_NONE },
+		},
+	};
+	for (i = 0; i < c.n; i++)
+		insn->bytes[i] = bytes[i];
 	if (mode != VMCTL_INSN_MODE_16 && mode != VMCTL_INSN_MODE_32 && !is64)
 		return fail(insn, VMCTL_INSN_ERR_MODE);
 

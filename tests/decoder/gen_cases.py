@@ -8,7 +8,7 @@ object between the case's labels, and the expected fields are written as a
 struct vmctl_insn initializer.  The header is used by the user-space unit
 test, the fuzzer seeds, the benchmark and the KUnit suite alike.
 
-usage: gen_cases.py CASES.txt OUT.h WORKDIR [--native OUT.S]
+usage: gen_cases.py CASES.txt OUT.h WORKDIR
 
 Table syntax, one case per line ("#" starts a comment):
 
