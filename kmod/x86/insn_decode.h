@@ -37,6 +37,12 @@
  * other F2/F3 use, F2 and F3 together, and F2 on string forms are refused
  * (their behaviour is undefined or they select another instruction).
  *
+ * String forms: mem[0] is the source seg:rSI (LODS, MOVS) or the destination
+ * ES:rDI (STOS), mem[1] the MOVS destination ES:rDI (never overridden); the
+ * index and count registers (rSI, rDI, rCX) are used at the address size;
+ * RFLAGS.DF, read at completion, picks the direction; with rep set the count
+ * is rCX and each vmctl_insn_complete() call is one iteration.
+ *
  * Addressing: every ModRM/SIB form; 16-bit addressing (BX+SI ... and disp16)
  * in 16-bit code or with 67 in 32-bit code; RIP-relative in 64-bit mode
  * (EIP-relative with 67).
