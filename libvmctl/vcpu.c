@@ -175,7 +175,7 @@ static void describe_io(struct vmctl_exit *exit, const char *what)
 
 void vcpu_decode_exit(const struct vmctl_run *run, struct vmctl_exit *exit)
 {
-	char msg[sizeof(run->fail_entry.message) + 1];
+	char msg[sizeof(exit->fail_entry.message)];
 	uint32_t i;
 	int n;
 
@@ -201,8 +201,9 @@ void vcpu_decode_exit(const struct vmctl_run *run, struct vmctl_exit *exit)
 		exit->fail_entry.qualification = run->fail_entry.qualification;
 		exit->fail_entry.flags = run->fail_entry.flags;
 		/* The kernel promises a NUL; do not trust a shared page with it. */
-		memcpy(msg, run->fail_entry.message, sizeof(run->fail_entry.message));
+		memcpy(msg, run->fail_entry.message, sizeof(msg) - 1);
 		msg[sizeof(msg) - 1] = '\0';
+		memcpy(exit->fail_entry.message, msg, sizeof(msg));
 		snprintf(exit->message, sizeof(exit->message),
 			 "VM entry failed%s (hardware reason 0x%llx, qualification 0x%llx)%s%s",
 			 run->fail_entry.flags & VMCTL_FAIL_ENTRY_INVALID_GUEST_STATE ?

@@ -11,7 +11,7 @@ int main(void)
 {
 	struct vmctl_exit exit;
 
-	tap_plan(11);
+	tap_plan(12);
 
 	memset(&run, 0, sizeof(run));
 	run.exit_reason = VMCTL_EXIT_IO;
@@ -43,6 +43,8 @@ int main(void)
 	tap_ok(strstr(exit.message, "invalid guest state") &&
 	       strstr(exit.message, "0x80000021") && strstr(exit.message, ": TR.type is not 3 or 11"),
 	       "entry failure message: %s", exit.message);
+	tap_ok(strcmp(exit.fail_entry.message, "TR.type is not 3 or 11") == 0,
+	       "the kernel's explanation on its own");
 
 	/* A message without its NUL must not run off the shared page. */
 	memset(run.fail_entry.message, 'x', sizeof(run.fail_entry.message));

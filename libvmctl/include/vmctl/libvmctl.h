@@ -278,6 +278,7 @@ struct vmctl_exit {
 		uint64_t hardware_reason;
 		uint64_t qualification;
 		uint32_t flags;	/* VMCTL_FAIL_ENTRY_* */
+		char message[128]; /* the kernel's explanation, "" if none */
 	} fail_entry;		/* VMCTL_EXIT_FAIL_ENTRY */
 	struct {
 		uint32_t suberror;
