@@ -60,8 +60,8 @@ SYM_FUNC_START(vmctl_vmx_vmenter)
 	vmwrite	%rsp, %rax
 	jna	.Lvmfail
 
-	/* MOVs leave the flags alone: ZF says which instruction to use. */
-	test	%esi, %esi
+	/* MOVs and VERW leave CF alone: it says which instruction to use. */
+	bt	$0, %esi
 
 	mov	G_RAX(%rdi), %rax
 	mov	G_RCX(%rdi), %rcx
@@ -79,12 +79,15 @@ SYM_FUNC_START(vmctl_vmx_vmenter)
 	mov	G_R15(%rdi), %r15
 	mov	G_RDI(%rdi), %rdi
 
+	/* Flush CPU buffers if the host's MDS-class mitigation asks to. */
+	VM_CLEAR_CPU_BUFFERS
+
 	/*
 	 * Control comes back at vmctl_vmx_vmexit with the stack as it is
 	 * here, not after these instructions: tell objtool.
 	 */
 	UNWIND_HINT_SAVE
-	jnz	.Lresume
+	jc	.Lresume
 	vmlaunch
 	jmp	.Lvmfail
 .Lresume:
@@ -120,6 +123,8 @@ SYM_INNER_LABEL(vmctl_vmx_vmexit, SYM_L_GLOBAL)
 	 */
 	FILL_RETURN_BUFFER %rcx, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT, \
 			   X86_FEATURE_RSB_VMEXIT_LITE
+	/* Likewise the branch history, where the host wants that (BHI). */
+	CLEAR_BRANCH_HISTORY_VMEXIT
 
 	xor	%ebx, %ebx
 	jmp	.Lout

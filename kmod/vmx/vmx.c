@@ -1085,6 +1085,7 @@ static int vmx_set_regs(struct vmctl_vcpu *vcpu, const struct vmctl_regs *regs)
 	vmcs_writel(VMCS_GUEST_RSP, regs->rsp);
 	vmcs_writel(VMCS_GUEST_RIP, regs->rip);
 	vmcs_writel(VMCS_GUEST_RFLAGS, regs->rflags);
+	v->check_guest_state = true;
 	return vmx_vcpu_put();
 }
 
@@ -1127,7 +1128,7 @@ static int vmx_set_sregs(struct vmctl_vcpu *vcpu,
 	struct vmx_vcpu *v = vcpu->arch;
 	struct vmctl_sregs s = *sregs;
 	u64 efer = s.efer, pdpte[4] = { 0 };
-	int i, err;
+	int i;
 
 	for (i = 0; i < ARRAY_SIZE(s.reserved); i++)
 		if (s.reserved[i])
@@ -1142,12 +1143,14 @@ static int vmx_set_sregs(struct vmctl_vcpu *vcpu,
 		efer &= ~(u64)EFER_LMA;
 	if (vmx_check_cr0(s.cr0, s.cr4, efer) || vmx_check_cr4(s.cr4, efer))
 		return -EINVAL;
-	if (vmx_pae_paging(s.cr0, s.cr4, efer)) {
-		err = vmx_read_guest_phys(vcpu->vm, s.cr3 & ~0x1fULL, pdpte,
-					  sizeof(pdpte));
-		if (err)
-			return -EINVAL;
-	}
+	/*
+	 * PAE paging outside long mode takes its PDPTEs from the VMCS at
+	 * entry.  No memory there: not present, as for a guest reading
+	 * nothing.
+	 */
+	if (vmx_pae_paging(s.cr0, s.cr4, efer) &&
+	    vmx_read_guest_phys(vcpu->vm, s.cr3 & ~0x1fULL, pdpte, sizeof(pdpte)))
+		memset(pdpte, 0, sizeof(pdpte));
 
 	vmx_vcpu_get(v);
 	for (i = 0; i < ARRAY_SIZE(sregs_order); i++)
@@ -1164,6 +1167,7 @@ static int vmx_set_sregs(struct vmctl_vcpu *vcpu,
 	v->cr2 = s.cr2;
 	v->cr8 = s.cr8;
 	v->load_pdptes = false;
+	v->check_guest_state = true;
 	return vmx_vcpu_put();
 }
 
@@ -1551,13 +1555,53 @@ static void vmx_read_guest_state(struct vmx_vcpu *v, struct vmx_guest_state *s)
 	s->virt_bits = boot_cpu_data.x86_virt_bits;
 }
 
+/* The first modelled guest-state check that fails, in msg; or NULL. */
+static const char *vmx_explain_guest_state(struct vmx_vcpu *v, char *msg,
+					   size_t len, gfp_t gfp)
+{
+	struct vmx_guest_state *s = kmalloc(sizeof(*s), gfp);
+	const char *what = NULL;
+
+	if (s) {
+		vmx_read_guest_state(v, s);
+		what = vmx_check_guest_state(s, msg, len);
+		kfree(s);
+	}
+	return what;
+}
+
+/*
+ * State set by user space is checked before the first entry with it, so
+ * that a bad state fails the same way on every CPU, including emulated
+ * ones that skip some of the checks (Bochs accepts SS.DPL != CS.DPL).
+ * Returns true, with the FAIL_ENTRY exit filled, if a check fails.
+ */
+static bool vmx_precheck_guest_state(struct vmx_vcpu *v)
+{
+	struct vmctl_run *run = vmx_run(v);
+	const char *what;
+
+	vmx_vcpu_get(v);
+	what = vmx_explain_guest_state(v, run->fail_entry.message,
+				       sizeof(run->fail_entry.message),
+				       GFP_ATOMIC);
+	vmx_vcpu_put();
+	if (!what)
+		return false;
+	run->exit_reason = VMCTL_EXIT_FAIL_ENTRY;
+	run->fail_entry.hardware_reason = EXIT_REASON_ENTRY_FAILURE |
+					  VMX_EXIT_INVALID_GUEST_STATE;
+	run->fail_entry.qualification = 0;
+	run->fail_entry.flags = VMCTL_FAIL_ENTRY_INVALID_GUEST_STATE;
+	run->fail_entry.pad = 0;
+	return true;
+}
+
 static enum vmx_exit_action vmx_entry_failed(struct vmx_vcpu *v, bool vmfail)
 {
 	struct vmctl_run *run = vmx_run(v);
-	struct vmx_guest_state *s;
 	char *msg = run->fail_entry.message;
 	size_t len = sizeof(run->fail_entry.message);
-	const char *what;
 
 	run->exit_reason = VMCTL_EXIT_FAIL_ENTRY;
 	run->fail_entry.pad = 0;
@@ -1580,14 +1624,7 @@ static enum vmx_exit_action vmx_entry_failed(struct vmx_vcpu *v, bool vmfail)
 	switch (v->exit_reason & EXIT_REASON_BASIC_MASK) {
 	case VMX_EXIT_INVALID_GUEST_STATE:
 		run->fail_entry.flags = VMCTL_FAIL_ENTRY_INVALID_GUEST_STATE;
-		s = kmalloc(sizeof(*s), GFP_ATOMIC);
-		what = NULL;
-		if (s) {
-			vmx_read_guest_state(v, s);
-			what = vmx_check_guest_state(s, msg, len);
-			kfree(s);
-		}
-		if (!what)
+		if (!vmx_explain_guest_state(v, msg, len, GFP_ATOMIC))
 			snprintf(msg, len, "invalid guest state (no modelled check fails)");
 		break;
 	case VMX_EXIT_MSR_LOAD_FAIL:
@@ -1777,6 +1814,14 @@ static int vmx_vcpu_run(struct vmctl_vcpu *vcpu)
 	if (READ_ONCE(vmx_rebooting))
 		return -EIO;
 	run->exit_reason = VMCTL_EXIT_NONE;
+
+	if (v->check_guest_state) {
+		if (vmx_precheck_guest_state(v)) {
+			run->exit_count = ++v->user_exits;
+			return 0;
+		}
+		v->check_guest_state = false;
+	}
 
 	if (v->io_in_pending) {
 		vmx_vcpu_get(v);

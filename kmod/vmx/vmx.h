@@ -59,6 +59,7 @@ struct vmx_vcpu {
 	u8 io_size;
 	u8 io_insn_len;
 	bool shutdown;			/* triple fault: cannot run again */
+	bool check_guest_state;		/* user space set registers: check them */
 
 	/* the current exit */
 	u32 exit_reason;
