@@ -51,9 +51,9 @@ int main(void)
 	expect_ept_violation(t.vcpu, RO_GPA + 4, "write to the read-only slot");
 	tap_ok(ro[1] == 0, "the read-only memory is unchanged (0x%08x)", ro[1]);
 
-	/* Skip the faulting store: 26 66 c7 06 04 00 and imm32, 11 bytes. */
+	/* Skip the faulting store: 26 66 c7 06 04 00 and imm32, 10 bytes. */
 	vmctl_vcpu_get_regs(t.vcpu, &regs);
-	regs.rip += 11;
+	regs.rip += 10;
 	vmctl_vcpu_set_regs(t.vcpu, &regs);
 	expect_ept_violation(t.vcpu, NO_SLOT_GPA, "write where no slot is");
 
