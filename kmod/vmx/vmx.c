@@ -60,6 +60,7 @@ static DEFINE_PER_CPU(struct vmx_cpu, vmx_cpu);
 
 static bool vmx_enabled;		/* between enable() and disable() */
 static bool vmx_rebooting;		/* the reboot notifier turned VMX off */
+static bool vmx_emergency_registered;	/* we hold the emergency callback */
 static atomic_t vmx_enabled_cpus = ATOMIC_INIT(0);
 static atomic_t vmx_enable_failures = ATOMIC_INIT(0);
 static int vmx_cpuhp_state = -1;
@@ -227,6 +228,15 @@ static void vmx_emergency_disable(void)
 	c->vmx_on = false;
 }
 
+/* kvm.ko is loaded (on Intel: kvm_intel, which holds the callback slot). */
+static bool vmx_kvm_loaded(void)
+{
+	if (!__symbol_get("kvm_rebooting"))
+		return false;
+	__symbol_put("kvm_rebooting");
+	return true;
+}
+
 static void vmx_free_vmxon_regions(void)
 {
 	int cpu;
@@ -293,16 +303,22 @@ static int vmx_enable(void)
 	vmx_enabled = true;
 	cpus_read_unlock();
 	/*
-	 * Only one emergency callback exists system-wide; take it only while
-	 * VMX is on, so that kvm_intel can take turns with this module.
+	 * The kernel has one emergency callback slot and WARNs when a second
+	 * one is registered.  Take it only while VMX is on, so that kvm_intel
+	 * can be loaded in between; kvm_intel takes it when it loads and
+	 * keeps it, and its callback turns VMX off on every CPU, ours too.
 	 */
-	cpu_emergency_register_virt_callback(vmx_emergency_disable);
+	vmx_emergency_registered = !vmx_kvm_loaded();
+	if (vmx_emergency_registered)
+		cpu_emergency_register_virt_callback(vmx_emergency_disable);
 	return 0;
 }
 
 static void vmx_disable(void)
 {
-	cpu_emergency_unregister_virt_callback(vmx_emergency_disable);
+	if (vmx_emergency_registered)
+		cpu_emergency_unregister_virt_callback(vmx_emergency_disable);
+	vmx_emergency_registered = false;
 	cpus_read_lock();
 	on_each_cpu(vmx_cpu_off_ipi, NULL, 1);
 	vmx_enabled = false;
