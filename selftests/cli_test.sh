@@ -12,7 +12,7 @@ ok() {	# ok CONDITION-STATUS DESCRIPTION
 	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi
 }
 echo "TAP version 13"
-echo "1..9"
+echo "1..12"
 
 out=$("$VMCTL" run --flat "$HELLO" 2>/tmp/cli_err)
 status=$?
@@ -40,5 +40,13 @@ sed 's/^/# /' /tmp/cli_err
 status=$?
 sed 's/^/# /' /tmp/cli_err
 [ $status -eq 1 ] && grep -q "nonexistent.bin" /tmp/cli_err; ok $? "a missing image fails with status 1 naming it (status $status)"
+out=$("$VMCTL" run --mode long --flat data/long_exit.bin 2>/tmp/cli_err)
+status=$?
+echo "$out" | sed 's/^/# guest: /'
+sed 's/^/# stderr: /' /tmp/cli_err
+[ $status -eq 42 ]; ok $? "--mode long: the guest's 42 on port 0xf4 is the exit status (status $status)"
+echo "$out" | grep -q "Hello from 64-bit mode"; ok $? "--mode long: the 64-bit guest's line is on stdout"
+
+"$VMCTL" --help | grep -q "debug-exit"; ok $? "vmctl --help documents the debug-exit port"
 rm -f /tmp/cli_err
 exit $fail
