@@ -27,9 +27,10 @@ int main(void)
 	       vmctl_exit_reason_name(exit.reason), exit.message);
 	tap_ok(strcmp(com1.text, REAL_HELLO_TEXT) == 0, "guest printed \"%.*s\"",
 	       (int)strcspn(com1.text, "\n"), com1.text);
-	tap_ok(vmctl_vcpu_get_regs(t.vcpu, &regs) == 0 && regs.rip > 0 &&
-	       regs.rip < GUEST_SIZE(real_hello), "RIP 0x%llx is past the HLT, inside the guest",
-	       (unsigned long long)regs.rip);
+	/* Fetched first: the format arguments may be evaluated before the call. */
+	err = vmctl_vcpu_get_regs(t.vcpu, &regs);
+	tap_ok(err == 0 && regs.rip > 0 && regs.rip < GUEST_SIZE(real_hello),
+	       "RIP 0x%llx is past the HLT, inside the guest", (unsigned long long)regs.rip);
 
 	/* The guest loops back to HLT: a halted vCPU runs again. */
 	err = vmctl_vcpu_run_loop(t.vcpu, &exit);

@@ -58,8 +58,9 @@ int main(void)
 	tap_ok(exit.reason == VMCTL_EXIT_INTR, "exit reason INTR (%s)",
 	       vmctl_exit_reason_name(exit.reason));
 	tap_ok(alarms > 0, "the handler ran (%d)", (int)alarms);
-	tap_ok(vmctl_vcpu_get_regs(t.vcpu, &regs) == 0 && regs.rip < flag_off,
-	       "RIP 0x%llx is inside the spin loop", (unsigned long long)regs.rip);
+	err = vmctl_vcpu_get_regs(t.vcpu, &regs);
+	tap_ok(err == 0 && regs.rip < flag_off, "RIP 0x%llx is inside the spin loop",
+	       (unsigned long long)regs.rip);
 
 	/* Interrupted again and again: still consistent. */
 	for (i = 0; i < 3; i++) {
