@@ -33,7 +33,11 @@ vmctl vmtop selftests: libvmctl
 check:
 	testbed/check $(STEPS)
 
-demo: all
+# The packages first (a fresh machine has no kernel headers yet), then a
+# fresh make so that KDIR is found from the installed headers.
+demo:
+	testbed/deps
+	$(MAKE) all
 	testbed/demo
 
 install: all
