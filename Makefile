@@ -31,7 +31,7 @@ vmctl vmtop selftests: libvmctl
 	$(MAKE) -C $@
 
 check:
-	testbed/check $(STEPS)
+	@testbed/check $(STEPS)
 
 # The packages first (a fresh machine has no kernel headers yet), then a
 # fresh make so that KDIR is found from the installed headers.
