@@ -95,6 +95,12 @@ END(io_in)
 GUEST(spin_flag)
 	mov	%cs, %ax
 	mov	%ax, %ds
+	/*
+	 * IF set: under Bochs, a guest spinning with IF clear never takes an
+	 * external-interrupt exit and freezes the one-CPU machine.  The host
+	 * injects nothing, so the empty IVT is never used.
+	 */
+	sti
 1:	cmpb	$0, OFF(spin_flag, spin_flag_flag)
 	je	1b
 	hlt
