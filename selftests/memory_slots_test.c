@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Guest and host exchange data through two memory slots that span 17 MiB
- * together, with a hole between them: the guest writes a pattern the host
- * checks byte for byte, then the host writes one the guest checks.  Each
- * qword holds its own guest-physical address XOR a seed, so a page mapped
- * at the wrong place, or twice, shows up.
+ * Guest and host exchange data through two memory slots that span 18 MiB
+ * together, with a hole between them; 16 MiB of it goes both ways: the
+ * guest writes a pattern the host checks qword by qword, then the host
+ * writes one the guest checks.  Each qword holds its own guest-physical
+ * address XOR a seed, so a page mapped at the wrong place, or twice, shows.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -14,7 +14,7 @@
 #define MIB		(1ULL << 20)
 #define SLOT0_SIZE	(8 * MIB)	/* code, stack, tables, then data */
 #define SLOT1_GPA	(16 * MIB)	/* a hole of 8 MiB between the slots */
-#define SLOT1_SIZE	(9 * MIB)
+#define SLOT1_SIZE	(10 * MIB)
 #define DATA0		(2 * MIB)	/* first range: [2 MiB, 8 MiB) */
 #define SEED_GUEST	0x5a5a5a5a00000000ULL
 #define SEED_HOST	0x00000000c3c3c3c3ULL
