@@ -104,7 +104,13 @@ static inline bool cpu_has_vmx_ept_ad_bits(void)
 
 static inline bool cpu_has_vmx_preemption_timer(void)
 {
-	return vmx_caps.pin_allowed1 & PIN_PREEMPTION_TIMER;
+	return vmx_caps.pin & PIN_PREEMPTION_TIMER;
+}
+
+/* IA32_VMX_MISC[4:0]: the timer counts down once every 2^n TSC cycles. */
+static inline unsigned int vmx_preemption_timer_shift(void)
+{
+	return vmx_caps.misc & 0x1f;
 }
 
 static inline bool cpu_has_vmx_true_controls(void)

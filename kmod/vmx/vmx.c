@@ -35,6 +35,7 @@
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
 #include <asm/trapnr.h>
+#include <asm/tsc.h>
 
 #include "../vmctl.h"
 #include "capabilities.h"
@@ -868,6 +869,21 @@ static void vmx_setup_host_state(void)
 	vmcs_write64(VMCS_HOST_IA32_EFER, val);
 }
 
+/*
+ * The VMX-preemption timer forces an exit after about a millisecond in the
+ * guest, whatever happens to external-interrupt exiting.  Bochs needs it: it
+ * leaves host interrupts masked in a guest entered with RFLAGS.IF 0 from a
+ * host with IF 0, so a spinning guest would never exit.  Elsewhere it only
+ * bounds how long pending host work waits.  The timer value is not saved on
+ * exit, so every entry starts from the full period.
+ */
+static u32 vmx_preemption_timer_value(void)
+{
+	u64 ticks = ((u64)tsc_khz ?: 1000000) >> vmx_preemption_timer_shift();
+
+	return clamp_t(u64, ticks, 1, U32_MAX);
+}
+
 static void vmx_setup_controls(struct vmx_vcpu *v)
 {
 	vmcs_write32(VMCS_PIN_CONTROLS, vmx_caps.pin);
@@ -890,6 +906,8 @@ static void vmx_setup_controls(struct vmx_vcpu *v)
 	vmcs_write64(VMCS_TSC_OFFSET, 0);
 	if (v->vpid)
 		vmcs_write16(VMCS_VPID, v->vpid);
+	if (cpu_has_vmx_preemption_timer())
+		vmcs_write32(VMCS_PREEMPTION_TIMER_VALUE, vmx_preemption_timer_value());
 	vmcs_writel(VMCS_CR0_GUEST_HOST_MASK, ~(unsigned long)CR0_GUEST_OWNED);
 	vmcs_writel(VMCS_CR4_GUEST_HOST_MASK, ~(unsigned long)CR4_GUEST_OWNED);
 }
@@ -1105,15 +1123,24 @@ static int vmx_set_regs(struct vmctl_vcpu *vcpu, const struct vmctl_regs *regs)
 	return vmx_vcpu_put();
 }
 
-static const enum vmx_seg sregs_order[] = {
-	VMX_SEG_CS, VMX_SEG_DS, VMX_SEG_ES, VMX_SEG_FS, VMX_SEG_GS,
-	VMX_SEG_SS, VMX_SEG_TR, VMX_SEG_LDTR,
+/* Where each VMCS segment lives in struct vmctl_sregs. */
+static const struct {
+	enum vmx_seg seg;
+	size_t offset;
+} sregs_segs[] = {
+	{ VMX_SEG_CS, offsetof(struct vmctl_sregs, cs) },
+	{ VMX_SEG_DS, offsetof(struct vmctl_sregs, ds) },
+	{ VMX_SEG_ES, offsetof(struct vmctl_sregs, es) },
+	{ VMX_SEG_FS, offsetof(struct vmctl_sregs, fs) },
+	{ VMX_SEG_GS, offsetof(struct vmctl_sregs, gs) },
+	{ VMX_SEG_SS, offsetof(struct vmctl_sregs, ss) },
+	{ VMX_SEG_TR, offsetof(struct vmctl_sregs, tr) },
+	{ VMX_SEG_LDTR, offsetof(struct vmctl_sregs, ldt) },
 };
 
-/* struct vmctl_sregs lists cs, ds, es, fs, gs, ss, tr, ldt in this order. */
 static struct vmctl_segment *sregs_seg(struct vmctl_sregs *s, int i)
 {
-	return &s->cs + i;
+	return (struct vmctl_segment *)((char *)s + sregs_segs[i].offset);
 }
 
 static int vmx_get_sregs(struct vmctl_vcpu *vcpu, struct vmctl_sregs *sregs)
@@ -1123,8 +1150,8 @@ static int vmx_get_sregs(struct vmctl_vcpu *vcpu, struct vmctl_sregs *sregs)
 
 	memset(sregs, 0, sizeof(*sregs));
 	vmx_vcpu_get(v);
-	for (i = 0; i < ARRAY_SIZE(sregs_order); i++)
-		vmx_read_segment(sregs_order[i], sregs_seg(sregs, i));
+	for (i = 0; i < ARRAY_SIZE(sregs_segs); i++)
+		vmx_read_segment(sregs_segs[i].seg, sregs_seg(sregs, i));
 	sregs->gdt.base = vmcs_readl(VMCS_GUEST_GDTR_BASE);
 	sregs->gdt.limit = vmcs_read32(VMCS_GUEST_GDTR_LIMIT);
 	sregs->idt.base = vmcs_readl(VMCS_GUEST_IDTR_BASE);
@@ -1169,8 +1196,8 @@ static int vmx_set_sregs(struct vmctl_vcpu *vcpu,
 		memset(pdpte, 0, sizeof(pdpte));
 
 	vmx_vcpu_get(v);
-	for (i = 0; i < ARRAY_SIZE(sregs_order); i++)
-		vmx_write_segment(sregs_order[i], sregs_seg(&s, i));
+	for (i = 0; i < ARRAY_SIZE(sregs_segs); i++)
+		vmx_write_segment(sregs_segs[i].seg, sregs_seg(&s, i));
 	vmcs_writel(VMCS_GUEST_GDTR_BASE, s.gdt.base);
 	vmcs_write32(VMCS_GUEST_GDTR_LIMIT, s.gdt.limit);
 	vmcs_writel(VMCS_GUEST_IDTR_BASE, s.idt.base);
@@ -1273,6 +1300,12 @@ static enum vmx_exit_action handle_exception_nmi(struct vmx_vcpu *v)
 static enum vmx_exit_action handle_external_interrupt(struct vmx_vcpu *v)
 {
 	/* Delivered to the host when the run loop re-enables interrupts. */
+	return ACTION_RESUME_GUEST;
+}
+
+static enum vmx_exit_action handle_preemption_timer(struct vmx_vcpu *v)
+{
+	/* Only here to let the host run pending work: enter again. */
 	return ACTION_RESUME_GUEST;
 }
 
@@ -1523,6 +1556,7 @@ static const vmx_exit_handler_t vmx_exit_handlers[VMX_NR_EXIT_REASONS] = {
 	[VMX_EXIT_CR_ACCESS]		= handle_cr_access,
 	[VMX_EXIT_IO_INSTRUCTION]	= handle_io,
 	[VMX_EXIT_EPT_VIOLATION]	= handle_ept_violation,
+	[VMX_EXIT_PREEMPTION_TIMER]	= handle_preemption_timer,
 };
 
 /* ------------------------------------------------------------------------ */
@@ -1847,11 +1881,15 @@ static int vmx_vcpu_run(struct vmctl_vcpu *vcpu)
 	}
 
 	for (;;) {
+		/*
+		 * Reschedule first: a signal may arrive while another task
+		 * runs, and must be seen before the next entry.
+		 */
+		cond_resched();
 		if (READ_ONCE(run->immediate_exit) || signal_pending(current)) {
 			run->exit_reason = VMCTL_EXIT_INTR;
 			return -EINTR;
 		}
-		cond_resched();
 
 		if (v->load_pdptes) {
 			/* PAE paging was turned on by the guest: fetch PDPTEs. */
