@@ -35,17 +35,13 @@ static void vmctl_slot_limits(struct vmctl_slot_limits *limits)
 }
 
 /*
- * Pins every page of the slot's user range, or none: a range with a hole,
- * a PROT_NONE part or (for a writable slot) a read-only part pins only up to
- * that point, and such a partial pin is undone and reported as -EFAULT.
+ * Pins every page of the user range, or none: a range with a hole, a
+ * PROT_NONE part or (with FOLL_WRITE) a read-only part pins only up to that
+ * point, and such a partial pin is undone and reported as -EFAULT.
  */
-static int vmctl_slot_pin(struct vmctl_slot *slot)
+static int vmctl_pin_range(struct vmctl_slot *slot, unsigned int gup_flags)
 {
-	unsigned int gup_flags = FOLL_LONGTERM;
 	int pinned;
-
-	if (vmctl_slot_writable(slot))
-		gup_flags |= FOLL_WRITE;
 
 	pinned = pin_user_pages_fast(slot->userspace_addr, slot->npages,
 				     gup_flags, slot->pages);
@@ -57,6 +53,25 @@ static int vmctl_slot_pin(struct vmctl_slot *slot)
 		unpin_user_pages(slot->pages, pinned);
 		return -EFAULT;
 	}
+	return 0;
+}
+
+/*
+ * A read-only slot is still pinned for writing when the process may write
+ * the range: pinned for reading, an untouched private page is the shared
+ * zero page, and the host's later writes (loading an image) land in a
+ * copy-on-write page the guest never sees.  Only a range the process
+ * cannot write, such as a PROT_READ file mapping, is pinned for reading.
+ */
+static int vmctl_slot_pin(struct vmctl_slot *slot)
+{
+	int ret;
+
+	ret = vmctl_pin_range(slot, FOLL_LONGTERM | FOLL_WRITE);
+	if (ret == -EFAULT && !vmctl_slot_writable(slot))
+		ret = vmctl_pin_range(slot, FOLL_LONGTERM);
+	if (ret)
+		return ret;
 	vmctl_account_pinned_pages(slot->npages);
 	return 0;
 }

@@ -134,13 +134,9 @@ VMCTL_EXPORT int vmctl_vm_mem_add(struct vmctl_vm *vm, uint64_t gpa, uint64_t si
 	 * Private anonymous memory: zeroed, and only this process can reach
 	 * it.  MAP_NORESERVE because a large, sparsely used guest should not
 	 * be refused for commit accounting; the kernel pins what it maps.
-	 * A read-only slot is populated first: pinned for reading, an
-	 * untouched page is the shared zero page, and the host's later writes
-	 * (loading an image) would go to a copy the guest never sees.
 	 */
 	host = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
-		    (flags & VMCTL_MEM_READONLY ? MAP_POPULATE : 0), -1, 0);
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (host == MAP_FAILED)
 		return -errno;
 
