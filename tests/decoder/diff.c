@@ -435,7 +435,7 @@ int main(int argc, char **argv)
 	struct stats st;
 	int mode, e;
 
-	tap_plan(6 + NR_EXC + 1);
+	tap_plan(6 + NR_EXC);
 	for (mode = 0; mode < 3; mode++) {
 		if (cs_open(CS_ARCH_X86, cs_modes[mode], &cs[mode]) != CS_ERR_OK)
 			tap_bail("cs_open failed");
@@ -465,11 +465,16 @@ int main(int argc, char **argv)
 	}
 	for (e = 0; e < NR_EXC; e++) {
 		exc_total += exc_count[e];
-		tap_ok(1, "documented exception (%lu inputs): %s", exc_count[e],
-		       exc_text[e]);
+		/*
+		 * An exception no input meets any more is stale: either
+		 * Capstone was fixed or our matcher drifted; both need a look.
+		 */
+		tap_ok(exc_count[e] > 0,
+		       "documented exception still met (%lu inputs): %s",
+		       exc_count[e], exc_text[e]);
 	}
-	tap_ok(1, "differential corpus: %lu inputs in all, %lu under documented exceptions",
-	       total, exc_total);
+	tap_diag("differential corpus: %lu inputs in all, %lu under documented exceptions",
+		 total, exc_total);
 	for (mode = 0; mode < 3; mode++)
 		cs_close(&cs[mode]);
 	return tap_finish();
