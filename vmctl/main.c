@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vmctl.h"
 
@@ -248,6 +249,14 @@ static int cmd_run(int argc, char **argv)
 	if (ret < 0)
 		return usage_error("run: %s", err);
 
+	/*
+	 * The user's own arguments first: a missing image is named even on a
+	 * machine where the module is not loaded.
+	 */
+	if (access(o.flat, R_OK)) {
+		fprintf(stderr, "%s: cannot load %s: %s\n", prog, o.flat, strerror(errno));
+		return STATUS_FAILURE;
+	}
 	if (open_sys(&sys))
 		return STATUS_FAILURE;
 	ret = vmctl_vm_create(sys, &vm);
