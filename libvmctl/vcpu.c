@@ -205,11 +205,14 @@ void vcpu_decode_exit(const struct vmctl_run *run, struct vmctl_exit *exit)
 		msg[sizeof(msg) - 1] = '\0';
 		memcpy(exit->fail_entry.message, msg, sizeof(msg));
 		snprintf(exit->message, sizeof(exit->message),
-			 "VM entry failed%s (hardware reason 0x%llx, qualification 0x%llx)%s%s",
+			 "VM entry failed%s (%s 0x%llx, qualification 0x%llx)%s%s",
 			 run->fail_entry.flags & VMCTL_FAIL_ENTRY_INVALID_GUEST_STATE ?
 			 ": invalid guest state" :
 			 run->fail_entry.flags & VMCTL_FAIL_ENTRY_VMFAIL ?
 			 ": VMLAUNCH/VMRESUME failed" : "",
+			 run->fail_entry.flags & VMCTL_FAIL_ENTRY_MODULE_CHECK ?
+			 "refused by vmctl.ko before entry; hardware reason would be" :
+			 "hardware reason",
 			 (unsigned long long)run->fail_entry.hardware_reason,
 			 (unsigned long long)run->fail_entry.qualification,
 			 msg[0] ? ": " : "", msg);

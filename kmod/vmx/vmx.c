@@ -1642,7 +1642,8 @@ static bool vmx_precheck_guest_state(struct vmx_vcpu *v)
 	run->fail_entry.hardware_reason = EXIT_REASON_ENTRY_FAILURE |
 					  VMX_EXIT_INVALID_GUEST_STATE;
 	run->fail_entry.qualification = 0;
-	run->fail_entry.flags = VMCTL_FAIL_ENTRY_INVALID_GUEST_STATE;
+	run->fail_entry.flags = VMCTL_FAIL_ENTRY_INVALID_GUEST_STATE |
+				VMCTL_FAIL_ENTRY_MODULE_CHECK;
 	run->fail_entry.pad = 0;
 	return true;
 }

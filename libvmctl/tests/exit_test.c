@@ -11,7 +11,7 @@ int main(void)
 {
 	struct vmctl_exit exit;
 
-	tap_plan(12);
+	tap_plan(13);
 
 	memset(&run, 0, sizeof(run));
 	run.exit_reason = VMCTL_EXIT_IO;
@@ -45,6 +45,13 @@ int main(void)
 	       "entry failure message: %s", exit.message);
 	tap_ok(strcmp(exit.fail_entry.message, "TR.type is not 3 or 11") == 0,
 	       "the kernel's explanation on its own");
+
+	/* Refused by the module's own checks: say so, not "hardware reason". */
+	run.fail_entry.flags |= VMCTL_FAIL_ENTRY_MODULE_CHECK;
+	vcpu_decode_exit(&run, &exit);
+	tap_ok(strstr(exit.message, "refused by vmctl.ko before entry") &&
+	       strstr(exit.message, "0x80000021") && strstr(exit.message, ": TR.type is not 3 or 11"),
+	       "module-check message: %s", exit.message);
 
 	/* A message without its NUL must not run off the shared page. */
 	memset(run.fail_entry.message, 'x', sizeof(run.fail_entry.message));

@@ -216,6 +216,12 @@ enum vmctl_internal_error {
 #define VMCTL_FAIL_ENTRY_INVALID_GUEST_STATE	(1U << 0)
 /* VMLAUNCH/VMRESUME itself failed */
 #define VMCTL_FAIL_ENTRY_VMFAIL			(1U << 1)
+/*
+ * The module's own checks refused the state before the CPU was asked to
+ * enter (so that a bad state fails alike on every CPU, emulated ones that
+ * skip checks included); hardware_reason is what the CPU would report.
+ */
+#define VMCTL_FAIL_ENTRY_MODULE_CHECK		(1U << 2)
 
 struct vmctl_run {
 	/* in */

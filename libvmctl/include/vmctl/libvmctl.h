@@ -287,7 +287,7 @@ struct vmctl_exit {
 	} internal;		/* VMCTL_EXIT_INTERNAL_ERROR */
 	/* One line for humans, always set, e.g. "guest halted", "VM entry
 	 * failed: invalid guest state: CS.base ..." */
-	char message[224];
+	char message[320];
 };
 
 /*
