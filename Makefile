@@ -3,6 +3,7 @@
 #
 #   make              kmod/vmctl.ko, libvmctl, vmctl, vmtop, selftests
 #   make check        every test level (see testbed/check); root on a fresh machine
+#   make mutants      plant each bug of testbed/mutants/ and show make check catches it
 #   make demo         run the demo guest, directly or inside Bochs
 #   make install      module (modules_install + depmod), library, header, .pc, tools
 #   make dkms-install module through DKMS instead (rebuilt for new kernels)
@@ -32,6 +33,9 @@ vmctl vmtop selftests: libvmctl
 
 check:
 	@testbed/check $(STEPS)
+
+mutants:
+	@testbed/mutants $(MUTANTS)
 
 # The packages first (a fresh machine has no kernel headers yet), then a
 # fresh make so that KDIR is found from the installed headers.
@@ -64,4 +68,4 @@ clean:
 	for d in $(USERSPACE) tests/decoder; do $(MAKE) -C $$d clean || exit 1; done
 	rm -rf build
 
-.PHONY: all kmod $(USERSPACE) check demo install dkms-install dkms-uninstall clean
+.PHONY: all kmod $(USERSPACE) check mutants demo install dkms-install dkms-uninstall clean
