@@ -35,7 +35,7 @@ check:
 	@testbed/check $(STEPS)
 
 mutants:
-	@testbed/mutants $(MUTANTS)
+	@testbed/run-mutants $(MUTANTS)
 
 # The packages first (a fresh machine has no kernel headers yet), then a
 # fresh make so that KDIR is found from the installed headers.

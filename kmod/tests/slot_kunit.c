@@ -9,8 +9,9 @@
 
 #include "../slot.c"
 
-#define SZ_4K_ULL	0x1000ULL
-#define SZ_2M_ULL	0x200000ULL
+#define PG		0x1000ULL
+#define LAST_PAGE	(~0ULL - PG + 1)
+#define UA		0x7f0000000000ULL	/* a page-aligned user address */
 
 static const struct vmctl_slot_limits test_limits = {
 	.max_slot_size = 16ULL << 30,
@@ -20,10 +21,11 @@ static const struct vmctl_slot_limits test_limits = {
 
 /* Two slots already present: [1 MiB, 3 MiB) as id 1 and [8 MiB, 8 MiB + 4 KiB) as id 5. */
 static struct vmctl_slot present_low = {
-	.id = 1, .guest_phys_addr = 0x100000, .size = SZ_2M_ULL,
+	.id = 1, .guest_phys_addr = 0x100000, .size = 0x200000,
 };
+
 static struct vmctl_slot present_high = {
-	.id = 5, .guest_phys_addr = 0x800000, .size = SZ_4K_ULL,
+	.id = 5, .guest_phys_addr = 0x800000, .size = PG,
 };
 
 static void fill_slots(struct vmctl_slot *slots[VMCTL_MAX_SLOTS])
@@ -45,30 +47,31 @@ struct slot_check_case {
 };
 
 static const struct slot_check_case slot_check_cases[] = {
-	{ "valid below both",		2, 0, 0, 0x100000, 0x7f0000000000, 0, 0 },
-	{ "valid between both",		2, 0, 0x300000, 0x500000, 0x7f0000000000, 0, 0 },
-	{ "valid read-only",		2, VMCTL_SLOT_READONLY, 0x1000000, SZ_4K_ULL, 0x7f0000000000, 0, 0 },
-	{ "valid ends at 2^40",		2, 0, (1ULL << 40) - SZ_4K_ULL, SZ_4K_ULL, 0x7f0000000000, 0, 0 },
-	{ "valid last slot index",	VMCTL_MAX_SLOTS - 1, 0, 0x2000000, SZ_4K_ULL, 0x7f0000000000, 0, 0 },
-	{ "slot index out of range",	VMCTL_MAX_SLOTS, 0, 0x2000000, SZ_4K_ULL, 0x7f0000000000, 0, -EINVAL },
-	{ "unknown flag",		2, 1U << 1, 0x2000000, SZ_4K_ULL, 0x7f0000000000, 0, -EINVAL },
-	{ "reserved word set",		2, 0, 0x2000000, SZ_4K_ULL, 0x7f0000000000, 1, -EINVAL },
-	{ "size zero",			2, 0, 0x2000000, 0, 0x7f0000000000, 0, -EINVAL },
-	{ "size not page aligned",	2, 0, 0x2000000, SZ_4K_ULL + 1, 0x7f0000000000, 0, -EINVAL },
-	{ "gpa not page aligned",	2, 0, 0x2000010, SZ_4K_ULL, 0x7f0000000000, 0, -EINVAL },
-	{ "user address not aligned",	2, 0, 0x2000000, SZ_4K_ULL, 0x7f0000000008, 0, -EINVAL },
-	{ "larger than the limit",	2, 0, 0, (16ULL << 30) + SZ_4K_ULL, 0x7f0000000000, 0, -EINVAL },
-	{ "wraps past 2^64",		2, 0, ~0ULL - SZ_4K_ULL + 1, 2 * SZ_4K_ULL, 0x7f0000000000, 0, -EINVAL },
-	{ "ends exactly at 2^64",	2, 0, ~0ULL - SZ_4K_ULL + 1, SZ_4K_ULL, 0x7f0000000000, 0, -EINVAL },
-	{ "ends past 2^40",		2, 0, (1ULL << 40) - SZ_4K_ULL, 2 * SZ_4K_ULL, 0x7f0000000000, 0, -EINVAL },
-	{ "slot index in use",		1, 0, 0x2000000, SZ_4K_ULL, 0x7f0000000000, 0, -EEXIST },
-	{ "overlaps the first byte",	2, 0, 0, 0x101000, 0x7f0000000000, 0, -EEXIST },
-	{ "overlaps the last byte",	2, 0, 0x2ff000, SZ_4K_ULL, 0x7f0000000000, 0, -EEXIST },
-	{ "inside another",		2, 0, 0x200000, SZ_4K_ULL, 0x7f0000000000, 0, -EEXIST },
-	{ "covers another",		2, 0, 0, 0x1000000, 0x7f0000000000, 0, -EEXIST },
-	{ "same range as a 4K slot",	2, 0, 0x800000, SZ_4K_ULL, 0x7f0000000000, 0, -EEXIST },
-	{ "touches from below",		2, 0, 0x7ff000, SZ_4K_ULL, 0x7f0000000000, 0, 0 },
-	{ "touches from above",		2, 0, 0x801000, SZ_4K_ULL, 0x7f0000000000, 0, 0 },
+	/* name, slot, flags, gpa, size, user address, reserved[1], errno */
+	{ "valid below both", 2, 0, 0, 0x100000, UA, 0, 0 },
+	{ "valid between both", 2, 0, 0x300000, 0x500000, UA, 0, 0 },
+	{ "valid read-only", 2, VMCTL_SLOT_READONLY, 0x1000000, PG, UA, 0, 0 },
+	{ "valid ends at 2^40", 2, 0, (1ULL << 40) - PG, PG, UA, 0, 0 },
+	{ "valid last slot index", VMCTL_MAX_SLOTS - 1, 0, 0x2000000, PG, UA, 0, 0 },
+	{ "slot index out of range", VMCTL_MAX_SLOTS, 0, 0x2000000, PG, UA, 0, -EINVAL },
+	{ "unknown flag", 2, 1U << 1, 0x2000000, PG, UA, 0, -EINVAL },
+	{ "reserved word set", 2, 0, 0x2000000, PG, UA, 1, -EINVAL },
+	{ "size zero", 2, 0, 0x2000000, 0, UA, 0, -EINVAL },
+	{ "size not page aligned", 2, 0, 0x2000000, PG + 1, UA, 0, -EINVAL },
+	{ "gpa not page aligned", 2, 0, 0x2000010, PG, UA, 0, -EINVAL },
+	{ "user address not aligned", 2, 0, 0x2000000, PG, UA + 8, 0, -EINVAL },
+	{ "larger than the limit", 2, 0, 0, (16ULL << 30) + PG, UA, 0, -EINVAL },
+	{ "wraps past 2^64", 2, 0, LAST_PAGE, 2 * PG, UA, 0, -EINVAL },
+	{ "ends exactly at 2^64", 2, 0, LAST_PAGE, PG, UA, 0, -EINVAL },
+	{ "ends past 2^40", 2, 0, (1ULL << 40) - PG, 2 * PG, UA, 0, -EINVAL },
+	{ "slot index in use", 1, 0, 0x2000000, PG, UA, 0, -EEXIST },
+	{ "overlaps the first byte", 2, 0, 0, 0x101000, UA, 0, -EEXIST },
+	{ "overlaps the last byte", 2, 0, 0x2ff000, PG, UA, 0, -EEXIST },
+	{ "inside another", 2, 0, 0x200000, PG, UA, 0, -EEXIST },
+	{ "covers another", 2, 0, 0, 0x1000000, UA, 0, -EEXIST },
+	{ "same range as a 4K slot", 2, 0, 0x800000, PG, UA, 0, -EEXIST },
+	{ "touches from below", 2, 0, 0x7ff000, PG, UA, 0, 0 },
+	{ "touches from above", 2, 0, 0x801000, PG, UA, 0, 0 },
 };
 
 static void slot_check_case_desc(const struct slot_check_case *c, char *desc)
