@@ -10,13 +10,14 @@
  *   random bytes.
  *
  * Whenever vmctl decodes an access, Capstone must agree on the length, the
- * memory operands (width, read/write, base, index, scale, displacement,
- * segment), the register operand (register, width, read/write) and the
- * immediate.  Where Capstone 4.0.2 is wrong, a documented exception below
- * (checked against the Intel SDM) puts the SDM's value in place of
- * Capstone's for that one field, and every other field is still compared;
- * the comparison itself is never loosened.  Any other disagreement fails,
- * and so does a corpus that decodes fewer inputs than its floor.
+ * operation, the memory operands (width, read/write, base, index, scale,
+ * displacement, segment), the register operand (register, width,
+ * read/write) and the immediate.  Where Capstone 4.0.2 is wrong, a
+ * documented exception below (checked against the Intel SDM) puts the SDM's
+ * value in place of Capstone's for that one field, and every other field is
+ * still compared; the comparison itself is never loosened.  Any other
+ * disagreement fails, and so does a corpus that decodes fewer inputs than
+ * its floor.
  */
 #include <capstone/capstone.h>
 #include <stdio.h>
@@ -315,6 +316,41 @@ static void report(const u8 *b, unsigned int n, int mode,
 		tap_diag("%s [%s] Capstone cannot decode it", mode_names[mode], hex);
 }
 
+/* vmctl's operation for a Capstone instruction id; NONE for any other. */
+static unsigned int cs_op(unsigned int id)
+{
+	switch (id) {
+	case X86_INS_MOV: case X86_INS_MOVABS:	return VMCTL_INSN_OP_MOV;
+	case X86_INS_MOVZX:			return VMCTL_INSN_OP_MOVZX;
+	case X86_INS_MOVSX: case X86_INS_MOVSXD: return VMCTL_INSN_OP_MOVSX;
+	case X86_INS_ADD:			return VMCTL_INSN_OP_ADD;
+	case X86_INS_OR:			return VMCTL_INSN_OP_OR;
+	case X86_INS_ADC:			return VMCTL_INSN_OP_ADC;
+	case X86_INS_SBB:			return VMCTL_INSN_OP_SBB;
+	case X86_INS_AND:			return VMCTL_INSN_OP_AND;
+	case X86_INS_SUB:			return VMCTL_INSN_OP_SUB;
+	case X86_INS_XOR:			return VMCTL_INSN_OP_XOR;
+	case X86_INS_CMP:			return VMCTL_INSN_OP_CMP;
+	case X86_INS_TEST:			return VMCTL_INSN_OP_TEST;
+	case X86_INS_NOT:			return VMCTL_INSN_OP_NOT;
+	case X86_INS_NEG:			return VMCTL_INSN_OP_NEG;
+	case X86_INS_INC:			return VMCTL_INSN_OP_INC;
+	case X86_INS_DEC:			return VMCTL_INSN_OP_DEC;
+	case X86_INS_XCHG:			return VMCTL_INSN_OP_XCHG;
+	case X86_INS_BT:			return VMCTL_INSN_OP_BT;
+	case X86_INS_BTS:			return VMCTL_INSN_OP_BTS;
+	case X86_INS_BTR:			return VMCTL_INSN_OP_BTR;
+	case X86_INS_BTC:			return VMCTL_INSN_OP_BTC;
+	case X86_INS_MOVSB: case X86_INS_MOVSW:
+	case X86_INS_MOVSD: case X86_INS_MOVSQ:	return VMCTL_INSN_OP_MOVS;
+	case X86_INS_STOSB: case X86_INS_STOSW:
+	case X86_INS_STOSD: case X86_INS_STOSQ:	return VMCTL_INSN_OP_STOS;
+	case X86_INS_LODSB: case X86_INS_LODSW:
+	case X86_INS_LODSD: case X86_INS_LODSQ:	return VMCTL_INSN_OP_LODS;
+	default:				return VMCTL_INSN_OP_NONE;
+	}
+}
+
 /* Fills v; v->field names the first disagreement, if any. */
 static void compare(struct verdict *v, const struct vmctl_insn *in,
 		    const cs_insn *ci)
@@ -328,6 +364,7 @@ static void compare(struct verdict *v, const struct vmctl_insn *in,
 	/* The rest depends on these: stop at the first of them that differs. */
 	if (field(v, "len", 0, ci->size, in->len, 8))
 		return;
+	field(v, "op", 0, cs_op(ci->id), in->op, 8);
 	for (i = 0; i < x->op_count; i++) {
 		const cs_x86_op *o = &x->operands[i];
 
