@@ -50,6 +50,8 @@ int main(void)
 	size = vmctl_long_mode_tables_size(3 * GIB);
 	len = size;
 	buf = malloc(len);
+	if (!buf)
+		tap_bail("malloc(%zu) failed", len);
 	memset(buf, 0xaa, len);
 	tap_ok(vmctl_build_long_mode_tables(buf, len - 1, BASE, 3 * GIB, &cr3, &gdt) == -ENOSPC,
 	       "buffer one byte short: -ENOSPC");

@@ -17,6 +17,8 @@ static struct vmctl_vm *fake_vm(void)
 {
 	struct vmctl_vm *vm = calloc(1, sizeof(*vm));
 
+	if (!vm)
+		tap_bail("calloc failed");
 	vm->fd = -1;
 	vm->mem[0] = (struct vmctl_mem){ .used = true, .gpa = 0x1000,
 					 .size = sizeof(slot0), .host = slot0 };
@@ -34,10 +36,20 @@ static char *write_file(const char *name, size_t len)
 	snprintf(path, sizeof(path), "%s/libvmctl-%d-%s",
 		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid(), name);
 	f = fopen(path, "w");
+	if (!f)
+		tap_bail("cannot create %s", path);
 	for (i = 0; i < len; i++)
-		fputc((int)(i & 0xff), f);
-	fclose(f);
+		if (fputc((int)(i & 0xff), f) == EOF)
+			tap_bail("cannot write %s", path);
+	if (fclose(f))
+		tap_bail("cannot write %s", path);
 	return path;
+}
+
+static void remove_file(const char *path)
+{
+	if (unlink(path))
+		tap_bail("cannot remove %s", path);
 }
 
 int main(void)
@@ -82,10 +94,10 @@ int main(void)
 	       "image exactly filling slot 0 loads (%ld)", n);
 	n = vmctl_vm_load_flat(vm, path, 0x1001);
 	tap_ok(n == -ERANGE, "one byte too far: -ERANGE (%ld)", n);
-	unlink(path);
+	remove_file(path);
 	path = write_file("empty", 0);
 	tap_ok(vmctl_vm_load_flat(vm, path, 0x1000) == -ENOEXEC, "empty image: -ENOEXEC");
-	unlink(path);
+	remove_file(path);
 	tap_ok(vmctl_vm_load_flat(vm, "/nonexistent/image.bin", 0x1000) == -ENOENT,
 	       "missing file: -ENOENT");
 	tap_ok(vmctl_vm_load_flat(vm, "/", 0x1000) == -EISDIR, "directory: -EISDIR");

@@ -52,6 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t size)
 	if (n > size - FUZZ_HDR)
 		n = size - FUZZ_HDR;
 	bytes = malloc(n ? n : 1);
+	CHECK(bytes);
 	memcpy(bytes, d + FUZZ_HDR, n);
 
 	vmctl_insn_decode(&insn, bytes, n, mode);

@@ -27,7 +27,7 @@ static int size_bad(const char *s)
 int main(void)
 {
 	struct run_opts o;
-	char err[256];
+	char err[256] = "";
 	uint16_t cs, ip;
 	uint64_t v;
 
@@ -85,29 +85,29 @@ int main(void)
 	       strstr(err, "real mode"), "SEG:OFF in long mode: %s", err);
 
 	/* Real-mode entry points. */
-	PARSE(&o, err, "--flat", "a");
-	tap_ok(real_mode_entry(&o, &cs, &ip, err, sizeof(err)) == 0 && cs == 0x100 && ip == 0,
+	tap_ok(PARSE(&o, err, "--flat", "a") == 0 &&
+	       real_mode_entry(&o, &cs, &ip, err, sizeof(err)) == 0 && cs == 0x100 && ip == 0,
 	       "default: CS = 0x100, IP = 0");
-	PARSE(&o, err, "--flat", "a", "--load-addr", "0x7c00", "--entry", "0x7c40");
-	tap_ok(real_mode_entry(&o, &cs, &ip, err, sizeof(err)) == 0 && cs == 0x7c0 && ip == 0x40,
+	tap_ok(PARSE(&o, err, "--flat", "a", "--load-addr", "0x7c00", "--entry", "0x7c40") == 0 &&
+	       real_mode_entry(&o, &cs, &ip, err, sizeof(err)) == 0 && cs == 0x7c0 && ip == 0x40,
 	       "linear entry becomes an offset from the load segment");
-	PARSE(&o, err, "--flat", "a", "--entry", "0xf000:0xfff0");
-	tap_ok(real_mode_entry(&o, &cs, &ip, err, sizeof(err)) == 0 && cs == 0xf000 &&
+	tap_ok(PARSE(&o, err, "--flat", "a", "--entry", "0xf000:0xfff0") == 0 &&
+	       real_mode_entry(&o, &cs, &ip, err, sizeof(err)) == 0 && cs == 0xf000 &&
 	       ip == 0xfff0, "explicit SEG:OFF");
-	PARSE(&o, err, "--flat", "a", "--load-addr", "0x1008");
-	tap_ok(real_mode_entry(&o, &cs, &ip, err, sizeof(err)) == -1 && strstr(err, "16"),
+	tap_ok(PARSE(&o, err, "--flat", "a", "--load-addr", "0x1008") == 0 &&
+	       real_mode_entry(&o, &cs, &ip, err, sizeof(err)) == -1 && strstr(err, "16"),
 	       "unaligned load address: %s", err);
-	PARSE(&o, err, "--flat", "a", "--load-addr", "0x200000", "--mem", "4M");
-	tap_ok(real_mode_entry(&o, &cs, &ip, err, sizeof(err)) == -1 && strstr(err, "1 MiB"),
+	tap_ok(PARSE(&o, err, "--flat", "a", "--load-addr", "0x200000", "--mem", "4M") == 0 &&
+	       real_mode_entry(&o, &cs, &ip, err, sizeof(err)) == -1 && strstr(err, "1 MiB"),
 	       "load address above 1 MiB: %s", err);
-	PARSE(&o, err, "--flat", "a", "--entry", "0x800");
-	tap_ok(real_mode_entry(&o, &cs, &ip, err, sizeof(err)) == -1 && strstr(err, "SEG:OFF"),
+	tap_ok(PARSE(&o, err, "--flat", "a", "--entry", "0x800") == 0 &&
+	       real_mode_entry(&o, &cs, &ip, err, sizeof(err)) == -1 && strstr(err, "SEG:OFF"),
 	       "entry below the load address: %s", err);
-	PARSE(&o, err, "--flat", "a", "--entry", "0x11000");
-	tap_ok(real_mode_entry(&o, &cs, &ip, err, sizeof(err)) == -1,
+	tap_ok(PARSE(&o, err, "--flat", "a", "--entry", "0x11000") == 0 &&
+	       real_mode_entry(&o, &cs, &ip, err, sizeof(err)) == -1,
 	       "entry 64 KiB above the load address rejected");
-	PARSE(&o, err, "--flat", "a", "--entry", "0x10fff");
-	tap_ok(real_mode_entry(&o, &cs, &ip, err, sizeof(err)) == 0 && ip == 0xffff,
+	tap_ok(PARSE(&o, err, "--flat", "a", "--entry", "0x10fff") == 0 &&
+	       real_mode_entry(&o, &cs, &ip, err, sizeof(err)) == 0 && ip == 0xffff,
 	       "entry at the last offset of the segment");
 	return tap_finish();
 }
