@@ -770,6 +770,18 @@ static int complete_string(const struct vmctl_insn *insn,
 	int done;
 
 	if (insn->rep && !count) {
+		/*
+		 * No iteration, yet the registers are still written: with a
+		 * 32-bit address size in 64-bit mode the CPU zero-extends
+		 * ECX, ESI and EDI into RCX, RSI and RDI (seen natively in
+		 * tests/decoder/native.c).  A step of 0 writes them back at
+		 * the address size.
+		 */
+		step_reg(insn, regs, VMCTL_INSN_RCX, 0);
+		if (insn->op != VMCTL_INSN_OP_STOS)
+			step_reg(insn, regs, VMCTL_INSN_RSI, 0);
+		if (insn->op != VMCTL_INSN_OP_LODS)
+			step_reg(insn, regs, VMCTL_INSN_RDI, 0);
 		advance_rip(insn, regs);
 		return 0;
 	}
