@@ -167,7 +167,7 @@ static int load_results(const char *path, struct results *res)
 		r = row_index(a);
 		if (!strcmp(kind, "error") && !strcmp(a, "-")) {
 			res->errors = xrealloc(res->errors, (res->nerrors + 1) * sizeof(char *));
-			res->errors[res->nerrors++] = xstrdup(rest(line, 1));
+			res->errors[res->nerrors++] = xstrdup(rest(line, 2));
 			continue;
 		}
 		if (r < 0 || s < 0)
@@ -226,7 +226,9 @@ static unsigned int problems(const struct results *res, const char *hv,
 	for (i = 0; i < res->nerrors; i++) {
 		if (hv && strncmp(res->errors[i], hv, strlen(hv)))
 			continue;
-		printf("FAILED: %s\n", res->errors[i]);
+		/* "SIDE message" */
+		printf("FAILED: %.*s: %s\n", (int)strcspn(res->errors[i], " "), res->errors[i],
+		       rest(res->errors[i], 1));
 		n++;
 	}
 	for (s = 0; s < 2; s++) {
