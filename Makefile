@@ -5,6 +5,7 @@
 #   make check        every test level (see testbed/check); root on a fresh machine
 #   make mutants      plant each bug of testbed/mutants/ and show make check catches it
 #   make demo         run the demo guest, directly or inside Bochs
+#   make bench        vmctl against KVM in one Bochs boot; build/bench/bench.json
 #   make install      module (modules_install + depmod), library, header, .pc, tools
 #   make dkms-install module through DKMS instead (rebuilt for new kernels)
 #
@@ -20,7 +21,7 @@ DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\{0,1\}\([^"]*\)"\{0,1\}$$/\
 
 USERSPACE := libvmctl vmctl vmtop selftests
 
-all: kmod $(USERSPACE)
+all: kmod $(USERSPACE) bench-prog
 
 kmod:
 	$(MAKE) -C kmod KDIR=$(KDIR)
@@ -31,11 +32,26 @@ libvmctl:
 vmctl vmtop selftests: libvmctl
 	$(MAKE) -C $@
 
+# bench/ builds vmctl-bench (a directory cannot share the name of the
+# target that runs it).
+bench-prog: libvmctl
+	$(MAKE) -C bench
+
 check:
 	@testbed/check $(STEPS)
 
 mutants:
 	@testbed/run-mutants $(MUTANTS)
+
+# Like demo: packages first, then the module and the bench program, then
+# one Bochs boot running vmctl and KVM in turn (testbed/bench; BENCH_ARGS
+# e.g. "--rounds 5").  The table goes to the terminal, the figures to
+# build/bench/bench.json.
+BENCH_ARGS ?=
+bench:
+	testbed/deps
+	$(MAKE) kmod bench-prog
+	testbed/bench $(BENCH_ARGS)
 
 # The packages first (a fresh machine has no kernel headers yet), then a
 # fresh make so that KDIR is found from the installed headers.
@@ -65,7 +81,7 @@ dkms-uninstall:
 
 clean:
 	-$(MAKE) -C kmod KDIR=$(KDIR) clean
-	for d in $(USERSPACE) tests/decoder; do $(MAKE) -C $$d clean || exit 1; done
+	for d in $(USERSPACE) bench tests/decoder; do $(MAKE) -C $$d clean || exit 1; done
 	rm -rf build
 
-.PHONY: all kmod $(USERSPACE) check mutants demo install dkms-install dkms-uninstall clean
+.PHONY: all kmod $(USERSPACE) bench-prog bench check mutants demo install dkms-install dkms-uninstall clean
