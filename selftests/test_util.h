@@ -52,7 +52,8 @@ struct ucall {
 };
 /*
  * True if exit is an OUT to UCALL_PORT (delivered raw or as unhandled by
- * the run loop); fills uc from the exit and the vCPU's registers.
+ * the run loop); fills uc from the exit and the vCPU's registers.  A
+ * failure to read the registers is fatal (tap_bail).
  */
 bool ucall_get(struct vmctl_vcpu *vcpu, const struct vmctl_exit *exit, struct ucall *uc);
 
