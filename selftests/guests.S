@@ -91,7 +91,11 @@ GUEST(io_in)
 	hlt
 END(io_in)
 
-/* ---- real mode: spin until the host sets the flag byte ------------------- */
+/*
+ * ---- real mode: spin until the host sets the flag byte --------------------
+ * Each turn of the loop [spin_flag_loop, spin_flag_loop_end) adds one to
+ * the dword spin_flag_count, so the host sees in memory that the guest ran.
+ */
 GUEST(spin_flag)
 	mov	%cs, %ax
 	mov	%ax, %ds
@@ -101,13 +105,20 @@ GUEST(spin_flag)
 	 * injects nothing, so the empty IVT is never used.
 	 */
 	sti
-1:	cmpb	$0, OFF(spin_flag, spin_flag_flag)
-	je	1b
+	.globl	spin_flag_loop, spin_flag_loop_end
+spin_flag_loop:
+	incl	OFF(spin_flag, spin_flag_count)
+	cmpb	$0, OFF(spin_flag, spin_flag_flag)
+	je	spin_flag_loop
+spin_flag_loop_end:
 	hlt
-	jmp	1b			/* halting again and again once released */
-	.globl	spin_flag_flag
+	jmp	spin_flag_loop		/* halting again and again once released */
+	.globl	spin_flag_flag, spin_flag_count
 spin_flag_flag:
 	.byte	0
+	.balign	4
+spin_flag_count:
+	.long	0
 END(spin_flag)
 
 /*

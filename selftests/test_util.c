@@ -103,6 +103,19 @@ bool ucall_get(struct vmctl_vcpu *vcpu, const struct vmctl_exit *exit, struct uc
 	return true;
 }
 
+uint32_t guest_read32(const void *p)
+{
+	uint32_t value;
+
+	memcpy(&value, p, sizeof(value));
+	return value;
+}
+
+void guest_write32(void *p, uint32_t value)
+{
+	memcpy(p, &value, sizeof(value));
+}
+
 uint64_t now_ns(void)
 {
 	struct timespec ts;
