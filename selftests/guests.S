@@ -50,17 +50,33 @@ GUEST(real_int_no_idt)
 	.long	0
 END(real_int_no_idt)
 
-/* ---- real mode: ECX OUTs to IO_LOOP_PORT, counted in ESI ----------------- */
+/*
+ * ---- real mode: OUTs to IO_LOOP_PORT, counted in guest memory -------------
+ * Until io_loop_count reaches io_loop_limit (set by the host): a 32-bit OUT
+ * of the number of the OUT it is (1, 2, ...), then that number is stored as
+ * io_loop_count.  So io_loop_count says how many OUTs completed, in memory
+ * the host reads itself.  Then ucall DONE(count).
+ */
 GUEST(io_loop)
-	xor	%esi, %esi
-1:	outb	%al, $IO_LOOP_PORT
-	inc	%esi
-	cmp	%ecx, %esi
-	jb	1b
-	mov	%esi, %ebx
+	mov	%cs, %ax
+	mov	%ax, %ds
+1:	mov	OFF(io_loop, io_loop_count), %eax
+	cmp	OFF(io_loop, io_loop_limit), %eax
+	jae	2f
+	inc	%eax
+	outl	%eax, $IO_LOOP_PORT
+	mov	%eax, OFF(io_loop, io_loop_count)
+	jmp	1b
+2:	mov	%eax, %ebx
 	mov	$UCALL_DONE, %eax
 	outl	%eax, $UCALL_PORT
 	hlt
+	.balign	4
+	.globl	io_loop_count, io_loop_limit
+io_loop_count:
+	.long	0
+io_loop_limit:
+	.long	0
 END(io_loop)
 
 /* ---- real mode: IN of each width; EAX starts as 0xdeadbeef each time ----- */
