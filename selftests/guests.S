@@ -229,4 +229,97 @@ GUEST(mem_pattern)
 	jmp	2b
 END(mem_pattern)
 
+/*
+ * ---- long mode: clear CR4.PAE, which must raise #GP -------------------------
+ * Installs a #GP handler, ucall SYNC(1), then MOV to CR4 without PAE at
+ * long_cr4_clear_pae_mov.  The handler reports the faulting RIP from its
+ * exception frame: ucall REPORT(RIP).  If the MOV does not fault: DONE(0).
+ */
+GUEST(long_cr4_clear_pae)
+	lea	1f(%rip), %rax		/* 64-bit interrupt gate 13 -> 1f */
+	lea	3f(%rip), %rdi		/* the IDT */
+	mov	%ax, 13 * 16(%rdi)
+	movw	$0x08, 13 * 16 + 2(%rdi)
+	movw	$0x8e00, 13 * 16 + 4(%rdi)
+	shr	$16, %rax
+	mov	%ax, 13 * 16 + 6(%rdi)
+	shr	$16, %rax
+	mov	%eax, 13 * 16 + 8(%rdi)
+	mov	%rdi, 4f + 2(%rip)
+	lidt	4f(%rip)
+	mov	$1, %ebx
+	mov	$UCALL_SYNC, %eax
+	outl	%eax, $UCALL_PORT
+	mov	%cr4, %rax
+	and	$~0x20, %rax
+	.globl	long_cr4_clear_pae_mov
+long_cr4_clear_pae_mov:
+	mov	%rax, %cr4
+	xor	%ebx, %ebx
+	mov	$UCALL_DONE, %eax
+	outl	%eax, $UCALL_PORT
+	hlt
+1:	mov	8(%rsp), %rbx		/* past the error code: RIP */
+	mov	$UCALL_REPORT, %eax
+	outl	%eax, $UCALL_PORT
+	hlt
+	.balign	8
+4:	.word	14 * 16 - 1		/* IDTR: limit, base */
+	.quad	0
+	.balign	16
+3:	.fill	14 * 16, 1, 0
+END(long_cr4_clear_pae)
+
+/*
+ * ---- 32-bit protected mode, paging off, EFER.LME set, CR4.PAE clear: ------
+ * setting CR0.PG must raise #GP.  Entered with CS base 0 (flat, 32-bit) at
+ * its load address; loads its own GDT (0x08 code, 0x10 data) and IDT,
+ * ucall SYNC(1), then MOV to CR0 with PG at prot_cr0_pg_no_pae_mov.  The
+ * #GP handler reports the faulting EIP: ucall REPORT(EIP); no fault: DONE(0).
+ */
+	.code32
+GUEST(prot_cr0_pg_no_pae)
+	call	1f
+1:	pop	%esi
+	sub	$OFF(prot_cr0_pg_no_pae, 1b), %esi		/* load address */
+	lea	OFF(prot_cr0_pg_no_pae, 5f)(%esi), %eax
+	mov	%eax, OFF(prot_cr0_pg_no_pae, 6f) + 2(%esi)
+	lgdt	OFF(prot_cr0_pg_no_pae, 6f)(%esi)
+	lea	OFF(prot_cr0_pg_no_pae, 2f)(%esi), %eax	/* 32-bit gate 13 -> 2f */
+	lea	OFF(prot_cr0_pg_no_pae, 3f)(%esi), %edi	/* the IDT */
+	mov	%ax, 13 * 8(%edi)
+	movw	$0x08, 13 * 8 + 2(%edi)
+	movw	$0x8e00, 13 * 8 + 4(%edi)
+	shr	$16, %eax
+	mov	%ax, 13 * 8 + 6(%edi)
+	mov	%edi, OFF(prot_cr0_pg_no_pae, 4f) + 2(%esi)
+	lidt	OFF(prot_cr0_pg_no_pae, 4f)(%esi)
+	mov	$1, %ebx
+	mov	$UCALL_SYNC, %eax
+	outl	%eax, $UCALL_PORT
+	mov	%cr0, %eax
+	or	$0x80000000, %eax
+	.globl	prot_cr0_pg_no_pae_mov
+prot_cr0_pg_no_pae_mov:
+	mov	%eax, %cr0
+	xor	%ebx, %ebx
+	mov	$UCALL_DONE, %eax
+	outl	%eax, $UCALL_PORT
+	hlt
+2:	mov	4(%esp), %ebx		/* past the error code: EIP */
+	mov	$UCALL_REPORT, %eax
+	outl	%eax, $UCALL_PORT
+	hlt
+	.balign	8
+5:	.quad	0
+	.quad	0x00cf9b000000ffff	/* 0x08: code, base 0, 4 GiB, 32-bit */
+	.quad	0x00cf93000000ffff	/* 0x10: data, base 0, 4 GiB */
+6:	.word	3 * 8 - 1		/* GDTR: limit, base */
+	.long	0
+4:	.word	14 * 8 - 1		/* IDTR: limit, base */
+	.long	0
+	.balign	8
+3:	.fill	14 * 8, 1, 0
+END(prot_cr0_pg_no_pae)
+
 	.section .note.GNU-stack, "", @progbits

@@ -48,6 +48,12 @@ DECLARE_GUEST(spin_flag);	/* real mode: spins, counting turns in spin_flag_count
 extern const uint8_t spin_flag_flag[], spin_flag_count[];
 extern const uint8_t spin_flag_loop[], spin_flag_loop_end[];
 extern const uint8_t io_loop_count[], io_loop_limit[];
+DECLARE_GUEST(long_cr4_clear_pae);	/* long mode: MOV to CR4 without PAE at
+					 * long_cr4_clear_pae_mov; see guests.S */
+extern const uint8_t long_cr4_clear_pae_mov[];
+DECLARE_GUEST(prot_cr0_pg_no_pae);	/* 32-bit protected mode, EFER.LME: MOV to CR0
+					 * with PG at prot_cr0_pg_no_pae_mov */
+extern const uint8_t prot_cr0_pg_no_pae_mov[];
 
 #define GUEST_SIZE(name) ((uint64_t)(name##_end - name##_begin))
 
