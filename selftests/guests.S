@@ -50,17 +50,33 @@ GUEST(real_int_no_idt)
 	.long	0
 END(real_int_no_idt)
 
-/* ---- real mode: ECX OUTs to IO_LOOP_PORT, counted in ESI ----------------- */
+/*
+ * ---- real mode: OUTs to IO_LOOP_PORT, counted in guest memory -------------
+ * Until io_loop_count reaches io_loop_limit (set by the host): a 32-bit OUT
+ * of the number of the OUT it is (1, 2, ...), then that number is stored as
+ * io_loop_count.  So io_loop_count says how many OUTs completed, in memory
+ * the host reads itself.  Then ucall DONE(count).
+ */
 GUEST(io_loop)
-	xor	%esi, %esi
-1:	outb	%al, $IO_LOOP_PORT
-	inc	%esi
-	cmp	%ecx, %esi
-	jb	1b
-	mov	%esi, %ebx
+	mov	%cs, %ax
+	mov	%ax, %ds
+1:	mov	OFF(io_loop, io_loop_count), %eax
+	cmp	OFF(io_loop, io_loop_limit), %eax
+	jae	2f
+	inc	%eax
+	outl	%eax, $IO_LOOP_PORT
+	mov	%eax, OFF(io_loop, io_loop_count)
+	jmp	1b
+2:	mov	%eax, %ebx
 	mov	$UCALL_DONE, %eax
 	outl	%eax, $UCALL_PORT
 	hlt
+	.balign	4
+	.globl	io_loop_count, io_loop_limit
+io_loop_count:
+	.long	0
+io_loop_limit:
+	.long	0
 END(io_loop)
 
 /* ---- real mode: IN of each width; EAX starts as 0xdeadbeef each time ----- */
@@ -91,7 +107,11 @@ GUEST(io_in)
 	hlt
 END(io_in)
 
-/* ---- real mode: spin until the host sets the flag byte ------------------- */
+/*
+ * ---- real mode: spin until the host sets the flag byte --------------------
+ * Each turn of the loop [spin_flag_loop, spin_flag_loop_end) adds one to
+ * the dword spin_flag_count, so the host sees in memory that the guest ran.
+ */
 GUEST(spin_flag)
 	mov	%cs, %ax
 	mov	%ax, %ds
@@ -101,13 +121,20 @@ GUEST(spin_flag)
 	 * injects nothing, so the empty IVT is never used.
 	 */
 	sti
-1:	cmpb	$0, OFF(spin_flag, spin_flag_flag)
-	je	1b
+	.globl	spin_flag_loop, spin_flag_loop_end
+spin_flag_loop:
+	incl	OFF(spin_flag, spin_flag_count)
+	cmpb	$0, OFF(spin_flag, spin_flag_flag)
+	je	spin_flag_loop
+spin_flag_loop_end:
 	hlt
-	jmp	1b			/* halting again and again once released */
-	.globl	spin_flag_flag
+	jmp	spin_flag_loop		/* halting again and again once released */
+	.globl	spin_flag_flag, spin_flag_count
 spin_flag_flag:
 	.byte	0
+	.balign	4
+spin_flag_count:
+	.long	0
 END(spin_flag)
 
 /*
@@ -201,5 +228,98 @@ GUEST(mem_pattern)
 4:	add	$8, %r10
 	jmp	2b
 END(mem_pattern)
+
+/*
+ * ---- long mode: clear CR4.PAE, which must raise #GP -------------------------
+ * Installs a #GP handler, ucall SYNC(1), then MOV to CR4 without PAE at
+ * long_cr4_clear_pae_mov.  The handler reports the faulting RIP from its
+ * exception frame: ucall REPORT(RIP).  If the MOV does not fault: DONE(0).
+ */
+GUEST(long_cr4_clear_pae)
+	lea	1f(%rip), %rax		/* 64-bit interrupt gate 13 -> 1f */
+	lea	3f(%rip), %rdi		/* the IDT */
+	mov	%ax, 13 * 16(%rdi)
+	movw	$0x08, 13 * 16 + 2(%rdi)
+	movw	$0x8e00, 13 * 16 + 4(%rdi)
+	shr	$16, %rax
+	mov	%ax, 13 * 16 + 6(%rdi)
+	shr	$16, %rax
+	mov	%eax, 13 * 16 + 8(%rdi)
+	mov	%rdi, 4f + 2(%rip)
+	lidt	4f(%rip)
+	mov	$1, %ebx
+	mov	$UCALL_SYNC, %eax
+	outl	%eax, $UCALL_PORT
+	mov	%cr4, %rax
+	and	$~0x20, %rax
+	.globl	long_cr4_clear_pae_mov
+long_cr4_clear_pae_mov:
+	mov	%rax, %cr4
+	xor	%ebx, %ebx
+	mov	$UCALL_DONE, %eax
+	outl	%eax, $UCALL_PORT
+	hlt
+1:	mov	8(%rsp), %rbx		/* past the error code: RIP */
+	mov	$UCALL_REPORT, %eax
+	outl	%eax, $UCALL_PORT
+	hlt
+	.balign	8
+4:	.word	14 * 16 - 1		/* IDTR: limit, base */
+	.quad	0
+	.balign	16
+3:	.fill	14 * 16, 1, 0
+END(long_cr4_clear_pae)
+
+/*
+ * ---- 32-bit protected mode, paging off, EFER.LME set, CR4.PAE clear: ------
+ * setting CR0.PG must raise #GP.  Entered with CS base 0 (flat, 32-bit) at
+ * its load address; loads its own GDT (0x08 code, 0x10 data) and IDT,
+ * ucall SYNC(1), then MOV to CR0 with PG at prot_cr0_pg_no_pae_mov.  The
+ * #GP handler reports the faulting EIP: ucall REPORT(EIP); no fault: DONE(0).
+ */
+	.code32
+GUEST(prot_cr0_pg_no_pae)
+	call	1f
+1:	pop	%esi
+	sub	$OFF(prot_cr0_pg_no_pae, 1b), %esi		/* load address */
+	lea	OFF(prot_cr0_pg_no_pae, 5f)(%esi), %eax
+	mov	%eax, OFF(prot_cr0_pg_no_pae, 6f) + 2(%esi)
+	lgdt	OFF(prot_cr0_pg_no_pae, 6f)(%esi)
+	lea	OFF(prot_cr0_pg_no_pae, 2f)(%esi), %eax	/* 32-bit gate 13 -> 2f */
+	lea	OFF(prot_cr0_pg_no_pae, 3f)(%esi), %edi	/* the IDT */
+	mov	%ax, 13 * 8(%edi)
+	movw	$0x08, 13 * 8 + 2(%edi)
+	movw	$0x8e00, 13 * 8 + 4(%edi)
+	shr	$16, %eax
+	mov	%ax, 13 * 8 + 6(%edi)
+	mov	%edi, OFF(prot_cr0_pg_no_pae, 4f) + 2(%esi)
+	lidt	OFF(prot_cr0_pg_no_pae, 4f)(%esi)
+	mov	$1, %ebx
+	mov	$UCALL_SYNC, %eax
+	outl	%eax, $UCALL_PORT
+	mov	%cr0, %eax
+	or	$0x80000000, %eax
+	.globl	prot_cr0_pg_no_pae_mov
+prot_cr0_pg_no_pae_mov:
+	mov	%eax, %cr0
+	xor	%ebx, %ebx
+	mov	$UCALL_DONE, %eax
+	outl	%eax, $UCALL_PORT
+	hlt
+2:	mov	4(%esp), %ebx		/* past the error code: EIP */
+	mov	$UCALL_REPORT, %eax
+	outl	%eax, $UCALL_PORT
+	hlt
+	.balign	8
+5:	.quad	0
+	.quad	0x00cf9b000000ffff	/* 0x08: code, base 0, 4 GiB, 32-bit */
+	.quad	0x00cf93000000ffff	/* 0x10: data, base 0, 4 GiB */
+6:	.word	3 * 8 - 1		/* GDTR: limit, base */
+	.long	0
+4:	.word	14 * 8 - 1		/* IDTR: limit, base */
+	.long	0
+	.balign	8
+3:	.fill	14 * 8, 1, 0
+END(prot_cr0_pg_no_pae)
 
 	.section .note.GNU-stack, "", @progbits

@@ -39,11 +39,21 @@ DECLARE_GUEST(long_hello);	/* long mode: prints LONG_HELLO_TEXT, ucall REPORT
 DECLARE_GUEST(mem_pattern);	/* long mode: see memory_slots_test.c */
 DECLARE_GUEST(long_ud2);	/* long mode: UD2 without an IDT */
 DECLARE_GUEST(real_int_no_idt);	/* real mode: INT with an empty IVT limit */
-DECLARE_GUEST(io_loop);		/* real mode: ECX OUTs to IO_LOOP_PORT, ucall DONE(count) */
+DECLARE_GUEST(io_loop);		/* real mode: io_loop_limit 32-bit OUTs of 1, 2, ... to
+				 * IO_LOOP_PORT, counted in io_loop_count; ucall DONE(count) */
 DECLARE_GUEST(io_in);		/* real mode: INs of every width, a ucall REPORT each */
 DECLARE_GUEST(ro_probe);	/* real mode: reads, then writes RO_GPA, NO_SLOT_GPA */
-DECLARE_GUEST(spin_flag);	/* real mode: spins until its flag byte is set, HLT */
-extern const uint8_t spin_flag_flag[];
+DECLARE_GUEST(spin_flag);	/* real mode: spins, counting turns in spin_flag_count,
+				 * until its flag byte is set, HLT */
+extern const uint8_t spin_flag_flag[], spin_flag_count[];
+extern const uint8_t spin_flag_loop[], spin_flag_loop_end[];
+extern const uint8_t io_loop_count[], io_loop_limit[];
+DECLARE_GUEST(long_cr4_clear_pae);	/* long mode: MOV to CR4 without PAE at
+					 * long_cr4_clear_pae_mov; see guests.S */
+extern const uint8_t long_cr4_clear_pae_mov[];
+DECLARE_GUEST(prot_cr0_pg_no_pae);	/* 32-bit protected mode, EFER.LME: MOV to CR0
+					 * with PG at prot_cr0_pg_no_pae_mov */
+extern const uint8_t prot_cr0_pg_no_pae_mov[];
 
 #define GUEST_SIZE(name) ((uint64_t)(name##_end - name##_begin))
 

@@ -52,7 +52,9 @@ int main(void)
 
 	tap_plan(12);
 	tvm_create(&t, 1 << 20);
-	vmctl_vm_pio_register(t.vm, IN_PORT_BASE, 8, in_pio, NULL);
+	err = vmctl_vm_pio_register(t.vm, IN_PORT_BASE, 8, in_pio, NULL);
+	if (err)
+		tap_bail("vmctl_vm_pio_register(0x%x, 8): %s", IN_PORT_BASE, vmctl_strerror(err));
 	tvm_start_real(&t, io_in_begin, io_in_end);
 
 	v = next_report(t.vcpu, "inb");
@@ -71,7 +73,8 @@ int main(void)
 	       "unhandled IN: error exit naming port and width (%s)", exit.message);
 	tap_ok(strstr(exit.message, "0x70") && strstr(exit.message, "IN16"),
 	       "message says what happened: \"%s\"", exit.message);
-	tap_ok(vmctl_vcpu_complete_in(t.vcpu, 0x12349999) == 0, "complete it by hand");
+	err = vmctl_vcpu_complete_in(t.vcpu, 0x12349999);
+	tap_ok(err == 0, "complete it by hand (%d)", err);
 	v = next_report(t.vcpu, "raw inw");
 	tap_ok(v == 0xdead9999, "the guest got 0x9999 in AX: EAX 0x%08" PRIx64, v);
 
@@ -81,7 +84,11 @@ int main(void)
 	       exit.message);
 	v = next_report(t.vcpu, "floating inb");
 	tap_ok(v == 0xdeadbeff, "uncompleted inb reads 0xff: EAX 0x%08" PRIx64, v);
-	vmctl_vcpu_run_loop(t.vcpu, &exit);
+	err = vmctl_vcpu_run_loop(t.vcpu, &exit);
+	if (err || exit.reason != VMCTL_EXIT_UNHANDLED_IO || exit.io.port != IN_PORT_NONE ||
+	    exit.io.size != 4 || exit.io.is_write)
+		tap_bail("expected the unhandled inl from port 0x%x, got %d, %s", IN_PORT_NONE,
+			 err, exit.message);
 	v = next_report(t.vcpu, "floating inl");
 	tap_ok(v == 0xffffffff, "uncompleted inl reads all ones: EAX 0x%08" PRIx64, v);
 

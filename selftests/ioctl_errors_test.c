@@ -38,6 +38,7 @@
 #define CR0_NW			BIT_ULL(29)
 #define CR0_CD			BIT_ULL(30)
 #define CR0_PG			BIT_ULL(31)
+#define CR0_ET			BIT_ULL(4)
 #define CR4_PAE			BIT_ULL(5)
 #define CR4_VMXE		BIT_ULL(13)
 #define EFER_LME		BIT_ULL(8)
@@ -186,9 +187,11 @@ static void map_special_ranges(void)
 	if (unmapped_range == MAP_FAILED || readonly_range == MAP_FAILED ||
 	    partial_range == MAP_FAILED)
 		tap_bail("mmap of test ranges");
-	munmap(unmapped_range, 4 * PAGE_SIZE);
+	if (munmap(unmapped_range, 4 * PAGE_SIZE))
+		tap_bail("munmap of the unmapped test range: %s", strerror(errno));
 	memset(partial_range, 1, 3 * PAGE_SIZE);
-	mprotect(partial_range + 3 * PAGE_SIZE, PAGE_SIZE, PROT_NONE);
+	if (mprotect(partial_range + 3 * PAGE_SIZE, PAGE_SIZE, PROT_NONE))
+		tap_bail("mprotect of the partial test range: %s", strerror(errno));
 }
 
 static __u64 user_address(enum user_range range)
@@ -210,75 +213,104 @@ static __u64 user_address(enum user_range range)
 	return 0;
 }
 
-static void test_slot_cases(int vm_fd)
+/*
+ * Each case breaks exactly one rule of SET_MEMORY_SLOT; the rest of the
+ * request is valid.  Some guest addresses and sizes depend on the
+ * capabilities: they are placeholders resolved by slot_case_request().
+ */
+#define GPA_LAST_PAGE_BELOW_LIMIT	0xfffffffffff00001ULL	/* 1 << guest_phys_bits, minus a page */
+#define GPA_AT_LIMIT			0xfffffffffff00002ULL	/* 1 << guest_phys_bits */
+#define SIZE_ABOVE_MAX			0xfffffffffff00003ULL	/* max_slot_size + a page */
+
+static const struct slot_case slot_cases[] = {
+	{ "slot >= VMCTL_MAX_SLOTS",
+	  { .slot = VMCTL_MAX_SLOTS, .guest_phys_addr = FREE_GPA,
+	    .size = PAGE_SIZE }, USER_GOOD, EINVAL },
+	{ "slot = UINT32_MAX",
+	  { .slot = UINT32_MAX, .guest_phys_addr = FREE_GPA,
+	    .size = PAGE_SIZE }, USER_GOOD, EINVAL },
+	{ "unknown flag",
+	  { .slot = 1, .flags = 1U << 31, .guest_phys_addr = FREE_GPA,
+	    .size = PAGE_SIZE }, USER_GOOD, EINVAL },
+	{ "reserved[0] != 0",
+	  { .slot = 1, .guest_phys_addr = FREE_GPA, .size = PAGE_SIZE,
+	    .reserved = { 1, 0 } }, USER_GOOD, EINVAL },
+	{ "reserved[1] != 0",
+	  { .slot = 1, .guest_phys_addr = FREE_GPA, .size = PAGE_SIZE,
+	    .reserved = { 0, 1 } }, USER_GOOD, EINVAL },
+	{ "size 0",
+	  { .slot = 1, .guest_phys_addr = FREE_GPA, .size = 0 },
+	  USER_GOOD, EINVAL },
+	{ "size not page aligned",
+	  { .slot = 1, .guest_phys_addr = FREE_GPA, .size = PAGE_SIZE + 8 },
+	  USER_GOOD, EINVAL },
+	{ "guest_phys_addr not page aligned",
+	  { .slot = 1, .guest_phys_addr = FREE_GPA + 8, .size = PAGE_SIZE },
+	  USER_GOOD, EINVAL },
+	{ "userspace_addr not page aligned",
+	  { .slot = 1, .guest_phys_addr = FREE_GPA, .size = PAGE_SIZE },
+	  USER_UNALIGNED, EINVAL },
+	/* Wraps to 0x1000: below the limit, so only the wrap check sees it. */
+	{ "guest range wraps past 2^64",
+	  { .slot = 1, .guest_phys_addr = 0xfffffffffffff000ULL,
+	    .size = 2 * PAGE_SIZE }, USER_GOOD, EINVAL },
+	{ "guest range ends beyond 1 << guest_phys_bits",
+	  { .slot = 1, .guest_phys_addr = GPA_LAST_PAGE_BELOW_LIMIT,
+	    .size = 2 * PAGE_SIZE }, USER_GOOD, EINVAL },
+	{ "guest range starts at 1 << guest_phys_bits",
+	  { .slot = 1, .guest_phys_addr = GPA_AT_LIMIT,
+	    .size = PAGE_SIZE }, USER_GOOD, EINVAL },
+	{ "size > max_slot_size",
+	  { .slot = 1, .guest_phys_addr = FREE_GPA,
+	    .size = SIZE_ABOVE_MAX }, USER_GOOD, EINVAL },
+	{ "user range not mapped",
+	  { .slot = 1, .guest_phys_addr = FREE_GPA, .size = 4 * PAGE_SIZE },
+	  USER_UNMAPPED, EFAULT },
+	{ "user range read-only for a writable slot",
+	  { .slot = 1, .guest_phys_addr = FREE_GPA, .size = 4 * PAGE_SIZE },
+	  USER_READONLY, EFAULT },
+	{ "user range whose last page is PROT_NONE",
+	  { .slot = 1, .guest_phys_addr = FREE_GPA, .size = 4 * PAGE_SIZE },
+	  USER_PARTIAL, EFAULT },
+	{ "user range in the kernel half",
+	  { .slot = 1, .guest_phys_addr = FREE_GPA, .size = 4 * PAGE_SIZE },
+	  USER_KERNEL, EFAULT },
+	/* Slot 0 covers guest 0x0-0x3fff from here on. */
+	{ "slot id in use",
+	  { .slot = 0, .guest_phys_addr = FREE_GPA, .size = PAGE_SIZE },
+	  USER_GOOD, EEXIST },
+	{ "guest range overlaps another slot (inside)",
+	  { .slot = 1, .guest_phys_addr = 0x2000, .size = PAGE_SIZE },
+	  USER_GOOD, EEXIST },
+	{ "guest range overlaps another slot (straddles its end)",
+	  { .slot = 1, .guest_phys_addr = 0x3000, .size = 2 * PAGE_SIZE },
+	  USER_GOOD, EEXIST },
+	{ "guest range overlaps another slot (covers it)",
+	  { .slot = 1, .guest_phys_addr = 0x0, .size = 8 * PAGE_SIZE },
+	  USER_GOOD, EEXIST },
+};
+
+/* The request of a case, placeholders resolved from the capabilities. */
+static struct vmctl_memory_slot slot_case_request(const struct slot_case *c)
 {
 	__u64 phys_limit = 1ULL << caps.guest_phys_bits;
-	const struct slot_case cases[] = {
-		{ "slot >= VMCTL_MAX_SLOTS",
-		  { .slot = VMCTL_MAX_SLOTS, .guest_phys_addr = FREE_GPA,
-		    .size = PAGE_SIZE }, USER_GOOD, EINVAL },
-		{ "slot = UINT32_MAX",
-		  { .slot = UINT32_MAX, .guest_phys_addr = FREE_GPA,
-		    .size = PAGE_SIZE }, USER_GOOD, EINVAL },
-		{ "unknown flag",
-		  { .slot = 1, .flags = 1U << 31, .guest_phys_addr = FREE_GPA,
-		    .size = PAGE_SIZE }, USER_GOOD, EINVAL },
-		{ "reserved[0] != 0",
-		  { .slot = 1, .guest_phys_addr = FREE_GPA, .size = PAGE_SIZE,
-		    .reserved = { 1, 0 } }, USER_GOOD, EINVAL },
-		{ "reserved[1] != 0",
-		  { .slot = 1, .guest_phys_addr = FREE_GPA, .size = PAGE_SIZE,
-		    .reserved = { 0, 1 } }, USER_GOOD, EINVAL },
-		{ "size 0",
-		  { .slot = 1, .guest_phys_addr = FREE_GPA, .size = 0 },
-		  USER_GOOD, EINVAL },
-		{ "size not page aligned",
-		  { .slot = 1, .guest_phys_addr = FREE_GPA, .size = PAGE_SIZE + 8 },
-		  USER_GOOD, EINVAL },
-		{ "guest_phys_addr not page aligned",
-		  { .slot = 1, .guest_phys_addr = FREE_GPA + 8, .size = PAGE_SIZE },
-		  USER_GOOD, EINVAL },
-		{ "userspace_addr not page aligned",
-		  { .slot = 1, .guest_phys_addr = FREE_GPA, .size = PAGE_SIZE },
-		  USER_UNALIGNED, EINVAL },
-		{ "guest range wraps past 2^64",
-		  { .slot = 1, .guest_phys_addr = 0xfffffffffffff000ULL,
-		    .size = 2 * PAGE_SIZE }, USER_GOOD, EINVAL },
-		{ "guest range ends beyond 1 << guest_phys_bits",
-		  { .slot = 1, .guest_phys_addr = phys_limit - PAGE_SIZE,
-		    .size = 2 * PAGE_SIZE }, USER_GOOD, EINVAL },
-		{ "guest range starts at 1 << guest_phys_bits",
-		  { .slot = 1, .guest_phys_addr = phys_limit,
-		    .size = PAGE_SIZE }, USER_GOOD, EINVAL },
-		{ "size > max_slot_size",
-		  { .slot = 1, .guest_phys_addr = FREE_GPA,
-		    .size = caps.max_slot_size + PAGE_SIZE }, USER_GOOD, EINVAL },
-		{ "user range not mapped",
-		  { .slot = 1, .guest_phys_addr = FREE_GPA, .size = 4 * PAGE_SIZE },
-		  USER_UNMAPPED, EFAULT },
-		{ "user range read-only for a writable slot",
-		  { .slot = 1, .guest_phys_addr = FREE_GPA, .size = 4 * PAGE_SIZE },
-		  USER_READONLY, EFAULT },
-		{ "user range whose last page is PROT_NONE",
-		  { .slot = 1, .guest_phys_addr = FREE_GPA, .size = 4 * PAGE_SIZE },
-		  USER_PARTIAL, EFAULT },
-		{ "user range in the kernel half",
-		  { .slot = 1, .guest_phys_addr = FREE_GPA, .size = 4 * PAGE_SIZE },
-		  USER_KERNEL, EFAULT },
-		/* Slot 0 covers guest 0x0-0x3fff from here on. */
-		{ "slot id in use",
-		  { .slot = 0, .guest_phys_addr = FREE_GPA, .size = PAGE_SIZE },
-		  USER_GOOD, EEXIST },
-		{ "guest range overlaps another slot (inside)",
-		  { .slot = 1, .guest_phys_addr = 0x2000, .size = PAGE_SIZE },
-		  USER_GOOD, EEXIST },
-		{ "guest range overlaps another slot (straddles its end)",
-		  { .slot = 1, .guest_phys_addr = 0x3000, .size = 2 * PAGE_SIZE },
-		  USER_GOOD, EEXIST },
-		{ "guest range overlaps another slot (covers it)",
-		  { .slot = 1, .guest_phys_addr = 0x0, .size = 8 * PAGE_SIZE },
-		  USER_GOOD, EEXIST },
-	};
+	struct vmctl_memory_slot slot = c->slot;
+
+	if (slot.guest_phys_addr == GPA_LAST_PAGE_BELOW_LIMIT)
+		slot.guest_phys_addr = phys_limit - PAGE_SIZE;
+	else if (slot.guest_phys_addr == GPA_AT_LIMIT)
+		slot.guest_phys_addr = phys_limit;
+	if (slot.size == SIZE_ABOVE_MAX)
+		slot.size = caps.max_slot_size + PAGE_SIZE;
+	slot.userspace_addr = user_address(c->range);
+	return slot;
+}
+
+/* Results test_slot_cases() prints besides one per case. */
+#define SLOT_CHECKS		4
+
+static void test_slot_cases(int vm_fd)
+{
 	struct vmctl_memory_slot slot0 = {
 		.slot = 0, .guest_phys_addr = 0, .size = 4 * PAGE_SIZE,
 		.userspace_addr = (uintptr_t)guest_mem,
@@ -299,18 +331,18 @@ static void test_slot_cases(int vm_fd)
 	       (unsigned long long)after.pinned_pages);
 
 	before = get_usage();
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		struct vmctl_memory_slot slot = cases[i].slot;
+	for (i = 0; i < ARRAY_SIZE(slot_cases); i++) {
+		struct vmctl_memory_slot slot = slot_case_request(&slot_cases[i]);
 		long ret;
 
-		slot.userspace_addr = user_address(cases[i].range);
 		ret = sys_ioctl(vm_fd, VMCTL_SET_MEMORY_SLOT, &slot);
-		snprintf(what, sizeof(what), "SET_MEMORY_SLOT %s", cases[i].what);
-		expect_errno(ret, cases[i].expected, what);
+		snprintf(what, sizeof(what), "SET_MEMORY_SLOT %s", slot_cases[i].what);
+		expect_errno(ret, slot_cases[i].expected, what);
 		if (ret == 0) {
 			struct vmctl_slot_id id = { .slot = slot.slot };
 
-			sys_ioctl(vm_fd, VMCTL_DELETE_MEMORY_SLOT, &id);
+			if (sys_ioctl(vm_fd, VMCTL_DELETE_MEMORY_SLOT, &id))
+				tap_bail("DELETE_MEMORY_SLOT of the slot that should have failed");
 		}
 	}
 	after = get_usage();
@@ -390,8 +422,8 @@ static void expect_mmap_errno(int fd, size_t length, int prot, int flags,
 	long ret = p == MAP_FAILED ? -errno : 0;
 
 	expect_errno(ret, expected, what);
-	if (p != MAP_FAILED)
-		munmap(p, length);
+	if (p != MAP_FAILED && munmap(p, length))
+		tap_bail("munmap of a mapping that should have failed: %s", strerror(errno));
 }
 
 static struct vmctl_run *test_mmap(int vcpu_fd)
@@ -419,31 +451,76 @@ static struct vmctl_run *test_mmap(int vcpu_fd)
 	return run;
 }
 
-/* One invalid change to a valid vmctl_sregs each; all must give -EINVAL. */
+/*
+ * SET_SREGS: each case starts from a valid state (one SET_SREGS accepts)
+ * and changes one thing, so that it breaks exactly one documented rule.
+ */
+enum sregs_base {
+	BASE_RESET,		/* the new vCPU's reset state: real mode, CR0 CD|NW|ET */
+	BASE_LONG,		/* long mode: CR0 PE|PG|ET, CR4.PAE, EFER.LME (LMA) */
+	NR_BASES,
+};
+
+static const char *const base_names[NR_BASES] = {
+	[BASE_RESET]	= "reset state",
+	[BASE_LONG]	= "long mode",
+};
+
 static const struct sregs_case {
 	const char *what;
-	__u64 cr0_set, cr0_clear, cr4_set, cr4_clear, efer_set, cr8;
-	int reserved, segment_pad;
+	enum sregs_base base;
+	__u64 cr0_set, cr0_clear, cr3, cr4_set, cr4_clear, efer_set, cr8;
+	int reserved, segment_pad, dtable_pad;
 } sregs_cases[] = {
-	{ "CR0.PG without CR0.PE", .cr0_set = CR0_PG, .cr0_clear = CR0_PE },
-	{ "CR0.NW without CR0.CD", .cr0_set = CR0_NW, .cr0_clear = CR0_CD },
-	{ "CR0 reserved bit 63", .cr0_set = BIT_ULL(63) },
-	{ "CR4.VMXE", .cr4_set = CR4_VMXE },
-	{ "CR4 reserved bit 63", .cr4_set = BIT_ULL(63) },
-	{ "EFER reserved bit 63", .efer_set = BIT_ULL(63) },
-	{ "EFER.LME and CR0.PG without CR4.PAE",
-	  .cr0_set = CR0_PG | CR0_PE, .cr4_clear = CR4_PAE, .efer_set = EFER_LME },
-	{ "CR8 > 15", .cr8 = 16 },
-	{ "reserved[] != 0", .reserved = 1 },
-	{ "segment pad != 0", .segment_pad = 1 },
+	{ "CR0 reserved bit 63", BASE_RESET, .cr0_set = BIT_ULL(63) },
+	{ "CR0.PG without CR0.PE", BASE_RESET, .cr0_set = CR0_PG },
+	{ "CR0.NW without CR0.CD", BASE_RESET, .cr0_clear = CR0_CD },
+	{ "CR3 bit 63 (beyond the physical-address width)", BASE_RESET, .cr3 = BIT_ULL(63) },
+	{ "CR4.VMXE", BASE_RESET, .cr4_set = CR4_VMXE },
+	{ "CR4 reserved bit 63", BASE_RESET, .cr4_set = BIT_ULL(63) },
+	{ "EFER reserved bit 63", BASE_RESET, .efer_set = BIT_ULL(63) },
+	{ "CR8 > 15", BASE_RESET, .cr8 = 16 },
+	{ "reserved[] != 0", BASE_RESET, .reserved = 1 },
+	{ "segment pad != 0", BASE_RESET, .segment_pad = 1 },
+	{ "descriptor-table pad != 0", BASE_RESET, .dtable_pad = 1 },
+	{ "EFER.LME and CR0.PG without CR4.PAE", BASE_LONG, .cr4_clear = CR4_PAE },
 };
+
+/* RFLAGS values SET_REGS refuses: bit 1 clear, or a reserved bit set. */
+static const struct {
+	const char *what;
+	__u64 rflags;
+} rflags_cases[] = {
+	{ "RFLAGS bit 1 clear", 0 },
+	{ "RFLAGS reserved bit 3", RFLAGS_FIXED | BIT_ULL(3) },
+	{ "RFLAGS reserved bit 5", RFLAGS_FIXED | BIT_ULL(5) },
+	{ "RFLAGS reserved bit 15", RFLAGS_FIXED | BIT_ULL(15) },
+	{ "RFLAGS reserved bit 22", RFLAGS_FIXED | BIT_ULL(22) },
+	{ "RFLAGS reserved bit 63", RFLAGS_FIXED | BIT_ULL(63) },
+};
+
+/* Results test_register_ioctls() prints besides one per case, per base. */
+#define REGISTER_CHECKS		(6 + 1 + 1 + 2 * NR_BASES)
+
+static struct vmctl_sregs make_base(const struct vmctl_sregs *reset, enum sregs_base base)
+{
+	struct vmctl_sregs s = *reset;
+
+	if (base == BASE_LONG) {
+		s.cr0 = CR0_PE | CR0_PG | CR0_ET;
+		s.cr4 = CR4_PAE;
+		s.efer = EFER_LME;
+	}
+	return s;
+}
 
 static void test_register_ioctls(int vcpu_fd)
 {
 	struct vmctl_regs regs, bad_regs;
-	struct vmctl_sregs sregs, bad, now;
+	struct vmctl_sregs reset, base, bad, now;
 	char what[160];
 	unsigned int i;
+	int b;
 	long ret;
 
 	expect_errno(sys_ioctl(vcpu_fd, _IO(VMCTL_IOCTL_MAGIC, 0x7f), NULL),
@@ -460,46 +537,53 @@ static void test_register_ioctls(int vcpu_fd)
 		     "SET_SREGS NULL pointer");
 
 	if (sys_ioctl(vcpu_fd, VMCTL_GET_REGS, &regs) ||
-	    sys_ioctl(vcpu_fd, VMCTL_GET_SREGS, &sregs))
+	    sys_ioctl(vcpu_fd, VMCTL_GET_SREGS, &reset))
 		tap_bail("GET_REGS/GET_SREGS");
 
-	bad_regs = regs;
-	bad_regs.rflags = 0;
-	expect_errno(sys_ioctl(vcpu_fd, VMCTL_SET_REGS, &bad_regs), EINVAL,
-		     "SET_REGS RFLAGS bit 1 clear");
-	bad_regs.rflags = RFLAGS_FIXED | BIT_ULL(3);
-	expect_errno(sys_ioctl(vcpu_fd, VMCTL_SET_REGS, &bad_regs), EINVAL,
-		     "SET_REGS RFLAGS reserved bit 3");
-	bad_regs.rflags = RFLAGS_FIXED | BIT_ULL(15);
-	expect_errno(sys_ioctl(vcpu_fd, VMCTL_SET_REGS, &bad_regs), EINVAL,
-		     "SET_REGS RFLAGS reserved bit 15");
-	bad_regs.rflags = RFLAGS_FIXED | BIT_ULL(22);
-	expect_errno(sys_ioctl(vcpu_fd, VMCTL_SET_REGS, &bad_regs), EINVAL,
-		     "SET_REGS RFLAGS reserved bit 22");
-	bad_regs.rflags = RFLAGS_FIXED | BIT_ULL(63);
-	expect_errno(sys_ioctl(vcpu_fd, VMCTL_SET_REGS, &bad_regs), EINVAL,
-		     "SET_REGS RFLAGS reserved bit 63");
+	for (i = 0; i < ARRAY_SIZE(rflags_cases); i++) {
+		bad_regs = regs;
+		bad_regs.rflags = rflags_cases[i].rflags;
+		snprintf(what, sizeof(what), "SET_REGS %s", rflags_cases[i].what);
+		expect_errno(sys_ioctl(vcpu_fd, VMCTL_SET_REGS, &bad_regs), EINVAL, what);
+	}
 	expect_success(sys_ioctl(vcpu_fd, VMCTL_SET_REGS, &regs),
 		       "SET_REGS of what GET_REGS returned");
 
-	for (i = 0; i < ARRAY_SIZE(sregs_cases); i++) {
-		bad = sregs;
-		bad.cr0 = (bad.cr0 | sregs_cases[i].cr0_set) & ~sregs_cases[i].cr0_clear;
-		bad.cr4 = (bad.cr4 | sregs_cases[i].cr4_set) & ~sregs_cases[i].cr4_clear;
-		bad.efer |= sregs_cases[i].efer_set;
-		if (sregs_cases[i].cr8)
-			bad.cr8 = sregs_cases[i].cr8;
-		if (sregs_cases[i].reserved)
-			bad.reserved[7] = 1;
-		if (sregs_cases[i].segment_pad)
-			bad.ds.pad = 1;
-		snprintf(what, sizeof(what), "SET_SREGS %s", sregs_cases[i].what);
-		expect_errno(sys_ioctl(vcpu_fd, VMCTL_SET_SREGS, &bad), EINVAL, what);
+	for (b = 0; b < NR_BASES; b++) {
+		base = make_base(&reset, b);
+		snprintf(what, sizeof(what), "SET_SREGS of a valid %s", base_names[b]);
+		ret = sys_ioctl(vcpu_fd, VMCTL_SET_SREGS, &base);
+		expect_success(ret, what);
+		if (ret || sys_ioctl(vcpu_fd, VMCTL_GET_SREGS, &base))
+			tap_bail("cannot start from a valid %s", base_names[b]);
+		for (i = 0; i < ARRAY_SIZE(sregs_cases); i++) {
+			const struct sregs_case *c = &sregs_cases[i];
+
+			if (c->base != (enum sregs_base)b)
+				continue;
+			bad = base;
+			bad.cr0 = (bad.cr0 | c->cr0_set) & ~c->cr0_clear;
+			bad.cr4 = (bad.cr4 | c->cr4_set) & ~c->cr4_clear;
+			bad.efer |= c->efer_set;
+			if (c->cr3)
+				bad.cr3 = c->cr3;
+			if (c->cr8)
+				bad.cr8 = c->cr8;
+			if (c->reserved)
+				bad.reserved[7] = 1;
+			if (c->segment_pad)
+				bad.ds.pad = 1;
+			if (c->dtable_pad)
+				bad.idt.pad[2] = 1;
+			snprintf(what, sizeof(what), "SET_SREGS from the %s: %s",
+				 base_names[b], c->what);
+			expect_errno(sys_ioctl(vcpu_fd, VMCTL_SET_SREGS, &bad), EINVAL, what);
+		}
+		ret = sys_ioctl(vcpu_fd, VMCTL_GET_SREGS, &now);
+		tap_ok(ret == 0 && !memcmp(&now, &base, sizeof(now)),
+		       "failed SET_SREGS from the %s change nothing", base_names[b]);
 	}
-	ret = sys_ioctl(vcpu_fd, VMCTL_GET_SREGS, &now);
-	tap_ok(ret == 0 && !memcmp(&now, &sregs, sizeof(now)),
-	       "failed SET_SREGS change nothing");
-	expect_success(sys_ioctl(vcpu_fd, VMCTL_SET_SREGS, &sregs),
+	expect_success(sys_ioctl(vcpu_fd, VMCTL_SET_SREGS, &reset),
 		       "SET_SREGS of what GET_SREGS returned");
 }
 
@@ -520,7 +604,8 @@ static void test_no_free_fd(int vm_fd)
 	lowest_free = dup(dev_fd);
 	if (lowest_free < 0 || getrlimit(RLIMIT_NOFILE, &saved))
 		tap_bail("dup/getrlimit");
-	close(lowest_free);
+	if (close(lowest_free))
+		tap_bail("close: %s", strerror(errno));
 	full = saved;
 	full.rlim_cur = lowest_free;
 
@@ -540,8 +625,8 @@ static void test_no_free_fd(int vm_fd)
 	       "failed CREATE_VM and CREATE_VCPU leave nothing allocated");
 	ret = sys_ioctl(vm_fd, VMCTL_CREATE_VCPU, &create_vcpu);
 	expect_success(ret, "CREATE_VCPU of the id that failed with EMFILE");
-	if (ret >= 0)
-		close((int)ret);
+	if (ret >= 0 && close((int)ret))
+		tap_bail("close of vCPU 3: %s", strerror(errno));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -608,7 +693,8 @@ static void test_forked_child(int vm_fd, int vcpu_fd)
 			 child_check_names[i]);
 		expect_errno(results[i], EIO, what);
 	}
-	munmap(results, PAGE_SIZE);
+	if (munmap(results, PAGE_SIZE))
+		tap_bail("munmap of the result page: %s", strerror(errno));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -659,7 +745,8 @@ static int elapsed_ms(const struct timespec *start)
 {
 	struct timespec now;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (clock_gettime(CLOCK_MONOTONIC, &now))
+		tap_bail("clock_gettime: %s", strerror(errno));
 	return (int)((now.tv_sec - start->tv_sec) * 1000 +
 		     (now.tv_nsec - start->tv_nsec) / 1000000);
 }
@@ -691,7 +778,8 @@ static void test_busy(int vm_fd)
 
 	if (pthread_create(&thread, NULL, run_vcpu, &runner))
 		tap_bail("pthread_create");
-	clock_gettime(CLOCK_MONOTONIC, &start);
+	if (clock_gettime(CLOCK_MONOTONIC, &start))
+		tap_bail("clock_gettime: %s", strerror(errno));
 	while (elapsed_ms(&start) < 10000) {
 		ret = sys_ioctl(runner.vcpu_fd, VMCTL_GET_REGS, &regs);
 		if (ret == -EBUSY || runner.ret != 1)
@@ -702,18 +790,22 @@ static void test_busy(int vm_fd)
 	expect_errno(sys_ioctl(runner.vcpu_fd, VMCTL_RUN, NULL), EBUSY,
 		     "RUN while another thread is in RUN");
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
+	if (clock_gettime(CLOCK_MONOTONIC, &start))
+		tap_bail("clock_gettime: %s", strerror(errno));
 	while (runner.ret == 1 && elapsed_ms(&start) < 10000) {
-		pthread_kill(thread, SIGUSR1);
+		if (pthread_kill(thread, SIGUSR1))
+			tap_bail("pthread_kill");
 		usleep(10000);
 	}
 	if (runner.ret == 1)
 		tap_bail("RUN of a guest in a loop ignores signals");
-	pthread_join(thread, NULL);
+	if (pthread_join(thread, NULL))
+		tap_bail("pthread_join");
 	expect_errno(runner.ret, EINTR, "a signal ends RUN");
 	expect_success(sys_ioctl(runner.vcpu_fd, VMCTL_GET_REGS, &regs),
 		       "GET_REGS after RUN returned");
-	close(runner.vcpu_fd);
+	if (close(runner.vcpu_fd))
+		tap_bail("close of vCPU 1: %s", strerror(errno));
 }
 
 /* A guest that never exits would hang the test: SIGALRM ends RUN with -EINTR. */
@@ -754,9 +846,28 @@ static void test_run_after_shutdown(int vm_fd)
 		tap_diag("    RUN returned %ld (%s), exit_reason %u", ret,
 			 errno_name(ret), run->exit_reason);
 	expect_errno(run_with_timeout(fd), EINVAL, "RUN after a shutdown");
-	munmap(run, VMCTL_RUN_MMAP_SIZE);
-	close(fd);
+	if (munmap(run, VMCTL_RUN_MMAP_SIZE) || close(fd))
+		tap_bail("tearing down vCPU 2: %s", strerror(errno));
 }
+
+/*
+ * The plan, counted up front: each test_*() prints a fixed number of
+ * results besides one per entry of its case table.
+ */
+#define SYSTEM_CHECKS		10	/* test_system_ioctls() */
+#define VM_FD_CHECKS		3	/* main() */
+#define DELETE_CHECKS		7	/* test_delete_slot() */
+#define CREATE_VCPU_CHECKS	8	/* test_create_vcpu() */
+#define NO_FREE_FD_CHECKS	4	/* test_no_free_fd() */
+#define MMAP_CHECKS		6	/* test_mmap() */
+#define BUSY_CHECKS		4	/* test_busy() */
+#define SHUTDOWN_CHECKS		2	/* test_run_after_shutdown() */
+#define PLANNED_CHECKS	(SYSTEM_CHECKS + VM_FD_CHECKS +				\
+			 SLOT_CHECKS + ARRAY_SIZE(slot_cases) + DELETE_CHECKS +	\
+			 CREATE_VCPU_CHECKS + NO_FREE_FD_CHECKS + MMAP_CHECKS +	\
+			 REGISTER_CHECKS + ARRAY_SIZE(rflags_cases) +		\
+			 ARRAY_SIZE(sregs_cases) + CHILD_CHECKS + BUSY_CHECKS +	\
+			 SHUTDOWN_CHECKS)
 
 int main(void)
 {
@@ -769,11 +880,10 @@ int main(void)
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
-	sigaction(SIGUSR1, &sa, NULL);
-	sigaction(SIGALRM, &sa, NULL);
+	if (sigaction(SIGUSR1, &sa, NULL) || sigaction(SIGALRM, &sa, NULL))
+		tap_bail("sigaction: %s", strerror(errno));
 
-	/* The plan goes at the end: a crash then shows as a missing plan. */
-	printf("TAP version 13\n");
+	tap_plan(PLANNED_CHECKS);
 	dev_fd = open("/dev/" VMCTL_DEVICE_NAME, O_RDWR | O_CLOEXEC);
 	if (dev_fd < 0)
 		tap_bail("open /dev/vmctl: %s", strerror(errno));
@@ -806,9 +916,9 @@ int main(void)
 	test_busy(vm_fd);
 	test_run_after_shutdown(vm_fd);
 
-	if (run)
-		munmap(run, VMCTL_RUN_MMAP_SIZE);
-	close(vcpu_fd);
-	close(vm_fd);
+	if (run && munmap(run, VMCTL_RUN_MMAP_SIZE))
+		tap_bail("munmap of the run page: %s", strerror(errno));
+	if (close(vcpu_fd) || close(vm_fd))
+		tap_bail("close of the vCPU and VM fds: %s", strerror(errno));
 	return tap_finish();
 }

@@ -29,34 +29,40 @@ int main(void)
 	struct vmctl_exit exit;
 	struct vmctl_caps caps;
 	struct vmctl_regs regs;
-	struct ucall uc;
+	struct ucall uc = { 0 };
 	uint32_t *ro;
 	struct tvm t;
 	int slot, err;
 
 	tap_plan(9);
 	tvm_create(&t, RO_GPA);
-	tap_ok(vmctl_sys_get_caps(t.sys, &caps) == 0 && (caps.features & VMCTL_CAP_READONLY_SLOTS),
-	       "the module offers read-only slots");
+	err = vmctl_sys_get_caps(t.sys, &caps);
+	if (err)
+		tap_bail("vmctl_sys_get_caps: %s", vmctl_strerror(err));
+	tap_ok(caps.features & VMCTL_CAP_READONLY_SLOTS, "the module offers read-only slots");
 	slot = vmctl_vm_mem_add(t.vm, RO_GPA, 0x10000, VMCTL_MEM_READONLY, (void **)&ro);
 	tap_ok(slot > 0, "read-only slot at 0x%x (%d)", RO_GPA, slot);
-	if (slot < 0)
+	if (slot <= 0)
 		tap_bail("cannot go on without the slot");
 	ro[0] = 0xcafef00d;	/* the host may write it; only the guest may not */
 	tvm_start_real(&t, ro_probe_begin, ro_probe_end);
 
 	err = vmctl_vcpu_run_loop(t.vcpu, &exit);
-	if (err || !ucall_get(t.vcpu, &exit, &uc))
-		uc.arg = ~0ULL;
+	if (err || !ucall_get(t.vcpu, &exit, &uc) || uc.code != UCALL_REPORT)
+		tap_bail("expected the guest's ucall REPORT, got %d, %s", err, exit.message);
 	tap_ok(uc.arg == 0xcafef00d, "the guest reads the host's value 0x%08" PRIx64 " (%s)",
 	       uc.arg, exit.message);
 	expect_ept_violation(t.vcpu, RO_GPA + 4, "write to the read-only slot");
 	tap_ok(ro[1] == 0, "the read-only memory is unchanged (0x%08x)", ro[1]);
 
 	/* Skip the faulting store: 26 66 c7 06 04 00 and imm32, 10 bytes. */
-	vmctl_vcpu_get_regs(t.vcpu, &regs);
+	err = vmctl_vcpu_get_regs(t.vcpu, &regs);
+	if (err)
+		tap_bail("vmctl_vcpu_get_regs: %s", vmctl_strerror(err));
 	regs.rip += 10;
-	vmctl_vcpu_set_regs(t.vcpu, &regs);
+	err = vmctl_vcpu_set_regs(t.vcpu, &regs);
+	if (err)
+		tap_bail("vmctl_vcpu_set_regs past the store: %s", vmctl_strerror(err));
 	expect_ept_violation(t.vcpu, NO_SLOT_GPA, "write where no slot is");
 
 	err = vmctl_vm_mem_remove(t.vm, slot);

@@ -89,22 +89,38 @@ int capture_pio(struct vmctl_vcpu *vcpu, uint16_t port, uint32_t *data,
 bool ucall_get(struct vmctl_vcpu *vcpu, const struct vmctl_exit *exit, struct ucall *uc)
 {
 	struct vmctl_regs regs;
+	int err;
 
 	if (exit->reason != VMCTL_EXIT_IO && exit->reason != VMCTL_EXIT_UNHANDLED_IO)
 		return false;
 	if (exit->io.port != UCALL_PORT || !exit->io.is_write || exit->io.size != 4)
 		return false;
-	if (vmctl_vcpu_get_regs(vcpu, &regs))
-		return false;
+	err = vmctl_vcpu_get_regs(vcpu, &regs);
+	if (err)
+		tap_bail("reading the registers of a ucall: %s", vmctl_strerror(err));
 	uc->code = exit->io.data;
 	uc->arg = regs.rbx;
 	return true;
+}
+
+uint32_t guest_read32(const void *p)
+{
+	uint32_t value;
+
+	memcpy(&value, p, sizeof(value));
+	return value;
+}
+
+void guest_write32(void *p, uint32_t value)
+{
+	memcpy(p, &value, sizeof(value));
 }
 
 uint64_t now_ns(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (clock_gettime(CLOCK_MONOTONIC, &ts))
+		tap_bail("clock_gettime(CLOCK_MONOTONIC) failed");
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }

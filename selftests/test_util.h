@@ -37,6 +37,19 @@ void tvm_destroy(struct tvm *t);
 void tvm_start_real(struct tvm *t, const uint8_t *begin, const uint8_t *end);
 void tvm_start_long(struct tvm *t, const uint8_t *begin, const uint8_t *end);
 
+/*
+ * Offset of a label within guest name, and the host's view of that label
+ * once tvm_start_*() has loaded the guest: for data the guest keeps in its
+ * own memory, which the host reads without asking the module.
+ */
+#define GUEST_OFF(name, label)	((uint64_t)((label) - name##_begin))
+#define GUEST_PTR(t, name, label) \
+	((void *)((t)->mem + GUEST_LOAD_ADDR + GUEST_OFF(name, label)))
+
+/* Reads and writes a little-endian dword of guest memory at p. */
+uint32_t guest_read32(const void *p);
+void guest_write32(void *p, uint32_t value);
+
 /* COM1 model collecting the guest's text (LSR always "empty"). */
 struct capture {
 	char text[4096];
@@ -52,7 +65,8 @@ struct ucall {
 };
 /*
  * True if exit is an OUT to UCALL_PORT (delivered raw or as unhandled by
- * the run loop); fills uc from the exit and the vCPU's registers.
+ * the run loop); fills uc from the exit and the vCPU's registers.  A
+ * failure to read the registers is fatal (tap_bail).
  */
 bool ucall_get(struct vmctl_vcpu *vcpu, const struct vmctl_exit *exit, struct ucall *uc);
 

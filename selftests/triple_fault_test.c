@@ -42,7 +42,9 @@ int main(void)
 	expect_shutdown("real mode INT", real_int_no_idt_begin, real_int_no_idt_end, false);
 
 	tvm_create(&t, 1 << 20);
-	vmctl_vm_pio_register(t.vm, COM1, 8, capture_pio, &com1);
+	err = vmctl_vm_pio_register(t.vm, COM1, 8, capture_pio, &com1);
+	if (err)
+		tap_bail("vmctl_vm_pio_register(COM1): %s", vmctl_strerror(err));
 	tvm_start_real(&t, real_hello_begin, real_hello_end);
 	err = vmctl_vcpu_run_loop(t.vcpu, &exit);
 	tap_ok(err == 0 && exit.reason == VMCTL_EXIT_HLT, "a new VM afterwards runs to HLT (%s)",
