@@ -43,11 +43,6 @@ struct vmctl_vcpu {
 	void *arch;			/* backend private */
 };
 
-/* What vcpu_run() tells the core. */
-enum vmctl_run_result {
-	VMCTL_RUN_TO_USER = 0,		/* run->exit_reason is filled: return 0 */
-};
-
 /*
  * One backend, picked at load time.  Every hook returns 0 or a negative
  * errno; none may be called before probe() succeeded.

@@ -5,6 +5,8 @@
  * instructions in vmx_ops.h, capability checks in capabilities.c, EPT tables
  * in ept.c and the guest-state checker for failed entries in entry_checks.c.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/gfp.h>
@@ -107,7 +109,7 @@ void vmx_insn_failed(const char *insn, u64 arg, bool fault)
 		asm volatile("vmread %[field], %[err]" : [err] "=r" (err)
 			     : [field] "r" ((unsigned long)VMCS_INSTRUCTION_ERROR)
 			     : "cc");
-	pr_warn_once("vmctl: %s failed (argument %#llx, %s, VM-instruction error %lu)\n",
+	pr_warn_once("%s failed (argument %#llx, %s, VM-instruction error %lu)\n",
 		     insn, arg, fault ? "fault" : "VMfail", err);
 	c->insn_failed = true;
 	c->insn_error = err;
@@ -297,7 +299,7 @@ static int vmx_enable(void)
 		cpus_read_unlock();
 		vmx_free_vmxon_regions();
 		if (busy_cpu >= 0)
-			pr_err("vmctl: VT-x is in use by another hypervisor on CPU %d (kvm_intel?): unload it (rmmod kvm_intel), or on Linux >= 6.12 boot with kvm.enable_virt_at_load=0\n",
+			pr_err("VT-x is in use by another hypervisor on CPU %d (kvm_intel?): unload it (rmmod kvm_intel), or on Linux >= 6.12 boot with kvm.enable_virt_at_load=0\n",
 			       busy_cpu);
 		return busy_cpu >= 0 ? -EBUSY : -ENOMEM;
 	}
@@ -343,7 +345,7 @@ static int vmx_cpu_online(unsigned int cpu)
 	err = vmx_cpu_on();
 	local_irq_enable();
 	if (err)
-		pr_err("vmctl: cannot enable VT-x on CPU %u (%d)\n", cpu, err);
+		pr_err("cannot enable VT-x on CPU %u (%d)\n", cpu, err);
 	return err;
 }
 
@@ -402,7 +404,7 @@ static int vmx_probe(void)
 
 	vmx_msr_bitmap = (void *)__get_free_page(GFP_KERNEL);
 	if (!vmx_msr_bitmap) {
-		pr_info("vmctl: cannot load: out of memory\n");
+		pr_info("cannot load: out of memory\n");
 		return -ENOMEM;
 	}
 	memset(vmx_msr_bitmap, 0xff, PAGE_SIZE);
@@ -410,7 +412,7 @@ static int vmx_probe(void)
 	err = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "vmctl/vmx:online",
 					vmx_cpu_online, vmx_cpu_offline);
 	if (err < 0) {
-		pr_info("vmctl: cannot load: CPU hotplug state unavailable (%d)\n",
+		pr_info("cannot load: CPU hotplug state unavailable (%d)\n",
 			err);
 		goto out_bitmap;
 	}
@@ -1282,7 +1284,7 @@ static enum vmx_exit_action vmx_unhandled_exit(struct vmx_vcpu *v)
 	u64 data[3] = { v->exit_reason, v->exit_qual,
 			vmcs_readl(VMCS_GUEST_RIP) };
 
-	pr_info_ratelimited("vmctl: unhandled VM exit %u (qualification %#lx, RIP %#llx, CR0 %#lx, EFER %#llx)\n",
+	pr_info_ratelimited("unhandled VM exit %u (qualification %#lx, RIP %#llx, CR0 %#lx, EFER %#llx)\n",
 			    v->exit_reason, v->exit_qual, data[2],
 			    vmcs_readl(VMCS_CR0_READ_SHADOW),
 			    vmcs_read64(VMCS_GUEST_IA32_EFER));
@@ -1843,7 +1845,6 @@ static enum vmx_exit_action vmx_enter_guest(struct vmx_vcpu *v)
 	basic = v->exit_reason & EXIT_REASON_BASIC_MASK;
 	if (basic >= VMX_NR_EXIT_REASONS)
 		return vmx_unhandled_exit(v);
-	v->exits[basic]++;
 	handler = vmx_exit_handlers[basic];
 	if (!handler)
 		return vmx_unhandled_exit(v);
@@ -1925,7 +1926,7 @@ static int vmx_vcpu_run(struct vmctl_vcpu *vcpu)
 		resumed = action == ACTION_RESUME_GUEST;
 		user_exit = run->exit_reason != VMCTL_EXIT_NONE;
 		if (action != ACTION_ERROR && resumed == user_exit) {
-			pr_warn_once("vmctl: exit %u handled as %d with user exit %u\n",
+			pr_warn_once("exit %u handled as %d with user exit %u\n",
 				     v->exit_reason, action, run->exit_reason);
 			action = ACTION_ERROR;
 		}

@@ -66,8 +66,6 @@ struct vmx_vcpu {
 	unsigned long exit_qual;
 	u32 exit_intr_info;
 
-	/* statistics, counted in the exit dispatcher */
-	u64 exits[VMX_NR_EXIT_REASONS];	/* by basic exit reason */
 	u64 user_exits;			/* RUN returned to user space */
 };
 
