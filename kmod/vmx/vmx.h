@@ -6,6 +6,7 @@
 #define VMCTL_VMX_VMX_H
 
 #include <linux/list.h>
+#include <linux/percpu-defs.h>
 #include <linux/types.h>
 
 #include "ept.h"
@@ -68,6 +69,28 @@ struct vmx_vcpu {
 
 	u64 user_exits;			/* RUN returned to user space */
 };
+
+/* Per-CPU VMX state, owned by hw.c. */
+struct vmx_cpu {
+	void *vmxon_region;
+	bool vmx_on;			/* this module did VMXON here */
+	bool busy;			/* enable: VMX was taken by someone else */
+	struct vmx_vcpu *current_vcpu;	/* whose VMCS is current (VMPTRLD) */
+	struct list_head loaded;	/* vmx_vcpu.loaded_link: active VMCSs */
+	bool insn_failed;		/* a VMX instruction failed: see vmx_insn_failed() */
+	u32 insn_error;
+};
+
+DECLARE_PER_CPU(struct vmx_cpu, vmx_cpu);
+
+/* hw.c */
+extern bool vmx_rebooting;		/* the reboot notifier turned VMX off */
+int vmx_hw_init(void);
+void vmx_hw_exit(void);
+int vmx_enable(void);
+void vmx_disable(void);
+unsigned int vmx_enabled_cpus_count(void);
+bool vmx_take_insn_failure(u32 *error);
 
 /* vmenter.S */
 int vmctl_vmx_vmenter(unsigned long *gpr, bool launched);
