@@ -19,6 +19,12 @@ enum vmx_gpr {
 	VMX_NR_GPRS
 };
 
+/* CR0 and CR4 bits the guest may own (writes do not exit, reads are real). */
+#define CR0_GUEST_OWNED		X86_CR0_TS
+#define CR4_GUEST_OWNED		(X86_CR4_PGE | X86_CR4_OSFXSR |		\
+				 X86_CR4_OSXMMEXCPT | X86_CR4_TSD |	\
+				 X86_CR4_DE | X86_CR4_PCE)
+
 struct vmx_vm {
 	struct vmx_ept ept;
 };
@@ -91,6 +97,28 @@ int vmx_enable(void);
 void vmx_disable(void);
 unsigned int vmx_enabled_cpus_count(void);
 bool vmx_take_insn_failure(u32 *error);
+
+/* What a VM exit clobbers of the host and is put back afterwards. */
+struct vmx_host_save {
+	u16 ds, es, fs, gs, ldt;
+	unsigned long fs_base;
+	u64 kernel_gs_base;
+	u64 debugctl;
+};
+
+/* vmcs.c */
+void vmx_vmclear_ipi(void *data);
+void vmx_vcpu_load(struct vmx_vcpu *v);
+void vmx_vcpu_get(struct vmx_vcpu *v);
+int vmx_vcpu_put(void);
+void vmx_set_entry_controls(struct vmx_vcpu *v, u32 ctls);
+void vmx_setup_host_state(void);
+void vmx_setup_controls(struct vmx_vcpu *v);
+void vmx_refresh_host_state(struct vmx_vcpu *v, struct vmx_host_save *h);
+void vmx_restore_host_state(struct vmx_vcpu *v, const struct vmx_host_save *h);
+
+/* vmx.c */
+extern void *vmx_msr_bitmap;		/* all ones: every MSR access exits */
 
 /* vmenter.S */
 int vmctl_vmx_vmenter(unsigned long *gpr, bool launched);
