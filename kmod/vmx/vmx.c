@@ -48,10 +48,6 @@
 void *vmx_msr_bitmap;			/* all ones: every MSR access exits */
 static DEFINE_IDA(vmx_vpids);
 
-/* Guest FPU images: XSAVE with the host's XCR0 (minus AMX), or FXSAVE. */
-static u64 vmx_xsave_mask;
-static unsigned int vmx_fpu_size;
-
 /* CR0 and CR4 bits a guest may set at all */
 #define CR0_VALID_BITS		(X86_CR0_PE | X86_CR0_MP | X86_CR0_EM |	\
 				 X86_CR0_TS | X86_CR0_ET | X86_CR0_NE |	\
@@ -70,22 +66,6 @@ static unsigned int vmx_fpu_size;
 /* ------------------------------------------------------------------------ */
 /* Probe and capabilities                                                     */
 /* ------------------------------------------------------------------------ */
-
-static void vmx_setup_fpu_format(void)
-{
-	if (boot_cpu_has(X86_FEATURE_XSAVE)) {
-		unsigned int eax, ebx, ecx, edx;
-
-		/* The guest runs with the host's XCR0: it cannot XSETBV. */
-		vmx_xsave_mask = xgetbv(XCR_XFEATURE_ENABLED_MASK) &
-				 ~(u64)XFEATURE_MASK_XTILE;
-		cpuid_count(0xd, 0, &eax, &ebx, &ecx, &edx);
-		vmx_fpu_size = max_t(unsigned int, ebx, 576);
-	} else {
-		vmx_xsave_mask = 0;
-		vmx_fpu_size = 512;
-	}
-}
 
 static int vmx_probe(void)
 {
@@ -477,15 +457,6 @@ static void vmx_reset_guest_state(struct vmx_vcpu *v)
 	v->cr2 = 0;
 	v->cr8 = 0;
 	v->kernel_gs_base = 0;
-}
-
-static void vmx_init_fpu(struct vmx_vcpu *v)
-{
-	struct fxregs_state *fx = v->fpu;
-
-	/* x87 and SSE as after FNINIT; XSTATE_BV 0: the rest in init state */
-	fx->cwd = 0x37f;
-	fx->mxcsr = MXCSR_DEFAULT;
 }
 
 static void vmx_free_vcpu_memory(struct vmx_vcpu *v)
@@ -1208,32 +1179,6 @@ static enum vmx_exit_action vmx_entry_failed(struct vmx_vcpu *v, bool vmfail)
 /* ------------------------------------------------------------------------ */
 /* The run loop                                                               */
 /* ------------------------------------------------------------------------ */
-
-static void vmx_fpu_load_guest(struct vmx_vcpu *v)
-{
-	if (vmx_xsave_mask)
-		asm volatile("xrstor64 (%[area])"
-			     : : [area] "r" (v->fpu),
-			       "a" ((u32)vmx_xsave_mask),
-			       "d" ((u32)(vmx_xsave_mask >> 32))
-			     : "memory");
-	else
-		asm volatile("fxrstor64 (%[area])" : : [area] "r" (v->fpu)
-			     : "memory");
-}
-
-static void vmx_fpu_save_guest(struct vmx_vcpu *v)
-{
-	if (vmx_xsave_mask)
-		asm volatile("xsave64 (%[area])"
-			     : : [area] "r" (v->fpu),
-			       "a" ((u32)vmx_xsave_mask),
-			       "d" ((u32)(vmx_xsave_mask >> 32))
-			     : "memory");
-	else
-		asm volatile("fxsave64 (%[area])" : : [area] "r" (v->fpu)
-			     : "memory");
-}
 
 /*
  * One entry into the guest and the handling of the exit.  Preemption is

@@ -117,6 +117,13 @@ void vmx_setup_controls(struct vmx_vcpu *v);
 void vmx_refresh_host_state(struct vmx_vcpu *v, struct vmx_host_save *h);
 void vmx_restore_host_state(struct vmx_vcpu *v, const struct vmx_host_save *h);
 
+/* fpu.c */
+extern unsigned int vmx_fpu_size;	/* bytes of a guest FPU image */
+void vmx_setup_fpu_format(void);
+void vmx_init_fpu(struct vmx_vcpu *v);
+void vmx_fpu_load_guest(struct vmx_vcpu *v);
+void vmx_fpu_save_guest(struct vmx_vcpu *v);
+
 /* vmx.c */
 extern void *vmx_msr_bitmap;		/* all ones: every MSR access exits */
 
