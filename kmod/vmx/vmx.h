@@ -9,6 +9,7 @@
 #include <linux/percpu-defs.h>
 #include <linux/types.h>
 
+#include "../vmctl.h"
 #include "ept.h"
 #include "vmcs.h"
 
@@ -76,6 +77,19 @@ struct vmx_vcpu {
 	u64 user_exits;			/* RUN returned to user space */
 };
 
+/* What an exit handler tells the run loop. */
+enum vmx_exit_action {
+	ACTION_RESUME_GUEST,	/* handled in the kernel: enter again */
+	ACTION_EXIT_TO_USER,	/* run->exit_reason is filled */
+	ACTION_ERROR,		/* a VMX instruction failed */
+};
+
+/* The run structure shared with user space, where exits are reported. */
+static inline struct vmctl_run *vmx_run(struct vmx_vcpu *v)
+{
+	return v->vcpu->run;
+}
+
 /* Per-CPU VMX state, owned by hw.c. */
 struct vmx_cpu {
 	void *vmxon_region;
@@ -124,7 +138,25 @@ void vmx_init_fpu(struct vmx_vcpu *v);
 void vmx_fpu_load_guest(struct vmx_vcpu *v);
 void vmx_fpu_save_guest(struct vmx_vcpu *v);
 
+/* state.c */
+u64 vmx_get_cr4(void);
+void vmx_write_pdptes(const u64 *pdpte);
+void vmx_reset_guest_state(struct vmx_vcpu *v);
+int vmx_get_regs(struct vmctl_vcpu *vcpu, struct vmctl_regs *regs);
+int vmx_set_regs(struct vmctl_vcpu *vcpu, const struct vmctl_regs *regs);
+int vmx_get_sregs(struct vmctl_vcpu *vcpu, struct vmctl_sregs *sregs);
+int vmx_set_sregs(struct vmctl_vcpu *vcpu, const struct vmctl_sregs *sregs);
+void vmx_skip_instruction(struct vmx_vcpu *v, unsigned int len);
+void vmx_skip_exiting_instruction(struct vmx_vcpu *v);
+enum vmx_exit_action vmx_handle_cr_access(struct vmx_vcpu *v);
+struct vmx_guest_state;
+void vmx_read_guest_state(struct vmx_vcpu *v, struct vmx_guest_state *s);
+
 /* vmx.c */
+int vmx_read_guest_phys(struct vmctl_vm *vm, u64 gpa, void *buf, size_t len);
+enum vmx_exit_action vmx_internal_error(struct vmx_vcpu *v, u32 suberror,
+					unsigned int ndata, const u64 *data);
+enum vmx_exit_action vmx_unhandled_exit(struct vmx_vcpu *v);
 extern void *vmx_msr_bitmap;		/* all ones: every MSR access exits */
 
 /* vmenter.S */
