@@ -157,6 +157,10 @@ enum vmx_exit_action vmx_handle_io(struct vmx_vcpu *v);
 void vmx_complete_io_in(struct vmx_vcpu *v);
 enum vmx_exit_action vmx_handle_ept_violation(struct vmx_vcpu *v);
 
+/* entry_fail.c */
+bool vmx_precheck_guest_state(struct vmx_vcpu *v);
+enum vmx_exit_action vmx_entry_failed(struct vmx_vcpu *v, bool vmfail);
+
 /* vmx.c */
 int vmx_read_guest_phys(struct vmctl_vm *vm, u64 gpa, void *buf, size_t len);
 enum vmx_exit_action vmx_internal_error(struct vmx_vcpu *v, u32 suberror,
