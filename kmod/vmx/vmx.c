@@ -1,47 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The Intel VT-x backend of vmctl: VMX on and off, VMCS set-up, the run loop
- * and its table of exit handlers.  Field encodings are in vmcs.h, the VMX
- * instructions in vmx_ops.h, capability checks in capabilities.c, EPT tables
- * in ept.c and the guest-state checker for failed entries in entry_checks.c.
+ * The Intel VT-x backend of vmctl: its ops table, VMs and their EPT, vCPU
+ * creation, the run loop and its table of exit handlers.  VMX operation is
+ * in hw.c, the VMCS in vmcs.c, guest registers in state.c, I/O exits in
+ * io.c, the FPU in fpu.c and failed entries in entry_fail.c; field
+ * encodings in vmcs.h, the VMX instructions in vmx_ops.h.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/cpu.h>
-#include <linux/cpuhotplug.h>
 #include <linux/gfp.h>
 #include <linux/highmem.h>
 #include <linux/idr.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
-#include <linux/module.h>
 #include <linux/percpu.h>
-#include <linux/reboot.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
-#include <asm/cpu_entry_area.h>
-#include <asm/debugreg.h>
-#include <asm/desc.h>
 #include <asm/fpu/api.h>
-#include <asm/fpu/types.h>
-#include <asm/fpu/xcr.h>
 #include <asm/io.h>
-#include <asm/mmu_context.h>
 #include <asm/msr.h>
-#include <asm/perf_event.h>
 #include <asm/processor.h>
-#include <asm/reboot.h>
-#include <asm/segment.h>
 #include <asm/special_insns.h>
-#include <asm/tlbflush.h>
-#include <asm/trapnr.h>
-#include <asm/tsc.h>
 
 #include "../vmctl.h"
 #include "capabilities.h"
-#include "entry_checks.h"
 #include "vmx.h"
 #include "vmx_ops.h"
 
@@ -220,7 +204,7 @@ int vmx_read_guest_phys(struct vmctl_vm *vm, u64 gpa, void *buf, size_t len)
 }
 
 /* ------------------------------------------------------------------------ */
-/* vCPU creation: the VMCS                                                    */
+/* vCPUs                                                                      */
 /* ------------------------------------------------------------------------ */
 
 static void vmx_free_vcpu_memory(struct vmx_vcpu *v)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Private state of the VT-x backend: per VM, per vCPU.
+ * Private to the VT-x backend: per-VM and per-vCPU state, and what its
+ * files call in each other (grouped by the file that defines it).
  */
 #ifndef VMCTL_VMX_VMX_H
 #define VMCTL_VMX_VMX_H
