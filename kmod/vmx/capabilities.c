@@ -34,6 +34,8 @@ static const struct vmx_control_want proc_want = {
 	.required = PROC_HLT_EXITING |
 		    PROC_UNCOND_IO_EXITING |	/* all port I/O goes to user space */
 		    PROC_MOV_DR_EXITING |	/* DR0-3/DR6 are the host's */
+		    PROC_CR8_LOAD_EXITING |	/* CR8 is the host's TPR */
+		    PROC_CR8_STORE_EXITING |
 		    PROC_USE_MSR_BITMAPS |
 		    PROC_RDPMC_EXITING |	/* host performance counters */
 		    PROC_MWAIT_EXITING |

@@ -162,7 +162,7 @@ static u64 vmx_hw_cr0(u64 cr0)
 /* Apply EFER (LMA derived from LME and CR0.PG) and the IA-32e control. */
 static void vmx_apply_efer(struct vmx_vcpu *v, u64 efer, u64 cr0)
 {
-	u32 entry = v->entry_ctls & ~ENTRY_IA32E_MODE_GUEST;
+	u32 entry = v->ctls.entry & ~ENTRY_IA32E_MODE_GUEST;
 
 	if ((efer & EFER_LME) && (cr0 & X86_CR0_PG))
 		efer |= EFER_LMA;
@@ -404,7 +404,7 @@ void vmx_skip_instruction(struct vmx_vcpu *v, unsigned int len)
 	unsigned long rip = vmcs_readl(VMCS_GUEST_RIP) + len;
 	u32 intr = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY);
 
-	if (!((v->entry_ctls & ENTRY_IA32E_MODE_GUEST) &&
+	if (!((v->ctls.entry & ENTRY_IA32E_MODE_GUEST) &&
 	      (vmcs_read32(VMCS_GUEST_CS_AR) & SEG_AR_L)))
 		rip = (u32)rip;
 	vmcs_writel(VMCS_GUEST_RIP, rip);
@@ -563,8 +563,8 @@ void vmx_read_guest_state(struct vmx_vcpu *v, struct vmx_guest_state *s)
 	s->pdpte[1] = vmcs_read64(VMCS_GUEST_PDPTE1);
 	s->pdpte[2] = vmcs_read64(VMCS_GUEST_PDPTE2);
 	s->pdpte[3] = vmcs_read64(VMCS_GUEST_PDPTE3);
-	s->entry_controls = v->entry_ctls;
-	s->proc2_controls = vmx_caps.proc2;
+	s->entry_controls = v->ctls.entry;
+	s->proc2_controls = v->ctls.proc2;
 	s->entry_intr_info = vmcs_read32(VMCS_ENTRY_INTR_INFO);
 	s->cr0_fixed0 = vmx_caps.cr0_fixed0;
 	s->cr0_fixed1 = vmx_caps.cr0_fixed1;

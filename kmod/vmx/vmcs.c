@@ -113,12 +113,37 @@ int vmx_vcpu_put(void)
 	return err;
 }
 
+/* Writes a control word through its shadow in struct vmx_controls. */
+static __always_inline void vmx_write_controls(u32 *shadow,
+					       unsigned long field, u32 ctls)
+{
+	if (*shadow != ctls) {
+		vmcs_write32(field, ctls);
+		*shadow = ctls;
+	}
+}
+
 void vmx_set_entry_controls(struct vmx_vcpu *v, u32 ctls)
 {
-	if (v->entry_ctls != ctls) {
-		vmcs_write32(VMCS_ENTRY_CONTROLS, ctls);
-		v->entry_ctls = ctls;
-	}
+	vmx_write_controls(&v->ctls.entry, VMCS_ENTRY_CONTROLS, ctls);
+}
+
+/*
+ * A fresh VMCS holds no known control words: write each once and start
+ * the shadows from there.
+ */
+static void vmx_init_controls(struct vmx_vcpu *v)
+{
+	v->ctls.pin = vmx_caps.pin;
+	v->ctls.proc = vmx_caps.proc;
+	v->ctls.proc2 = vmx_caps.proc2;
+	v->ctls.exit = vmx_caps.exit;
+	v->ctls.entry = vmx_caps.entry;
+	vmcs_write32(VMCS_PIN_CONTROLS, v->ctls.pin);
+	vmcs_write32(VMCS_PROC_CONTROLS, v->ctls.proc);
+	vmcs_write32(VMCS_PROC2_CONTROLS, v->ctls.proc2);
+	vmcs_write32(VMCS_EXIT_CONTROLS, v->ctls.exit);
+	vmcs_write32(VMCS_ENTRY_CONTROLS, v->ctls.entry);
 }
 
 void vmx_setup_host_state(void)
@@ -168,13 +193,7 @@ static u32 vmx_preemption_timer_value(void)
 
 void vmx_setup_controls(struct vmx_vcpu *v)
 {
-	vmcs_write32(VMCS_PIN_CONTROLS, vmx_caps.pin);
-	vmcs_write32(VMCS_PROC_CONTROLS, vmx_caps.proc |
-		     PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING);
-	vmcs_write32(VMCS_PROC2_CONTROLS, vmx_caps.proc2);
-	vmcs_write32(VMCS_EXIT_CONTROLS, vmx_caps.exit);
-	vmcs_write32(VMCS_ENTRY_CONTROLS, vmx_caps.entry);
-	v->entry_ctls = vmx_caps.entry;
+	vmx_init_controls(v);
 	vmcs_write32(VMCS_EXCEPTION_BITMAP, 0);
 	vmcs_write32(VMCS_PF_ERROR_CODE_MASK, 0);
 	vmcs_write32(VMCS_PF_ERROR_CODE_MATCH, 0);

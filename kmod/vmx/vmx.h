@@ -49,8 +49,14 @@ struct vmx_vcpu {
 	struct list_head loaded_link;	/* on that CPU's list of active VMCSs */
 	u16 vpid;			/* 0: VPID not used */
 
-	/* control words as last written to the VMCS */
-	u32 entry_ctls;
+	/*
+	 * The control words as last written to the VMCS, so that reading
+	 * one costs no VMREAD and rewriting an unchanged one no VMWRITE.
+	 * Only vmcs.c writes them (vmx_set_entry_controls() and the like).
+	 */
+	struct vmx_controls {
+		u32 pin, proc, proc2, exit, entry;
+	} ctls;
 
 	/* guest state that the VMCS does not hold */
 	unsigned long cr2;
