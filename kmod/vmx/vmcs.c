@@ -4,6 +4,8 @@
  * CPU it left), its initial control words, and host state by lifetime:
  * constant, per CPU, per entry.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/kernel.h>
 #include <linux/percpu.h>
 #include <linux/smp.h>
@@ -273,4 +275,40 @@ void vmx_restore_host_state(struct vmx_vcpu *v,
 		update_debugctlmsr(h->debugctl);
 	if (hw_breakpoint_active())
 		hw_breakpoint_restore();
+}
+
+/*
+ * What a report of an unexpected exit needs, for the current VMCS.  Info
+ * level: a guest can cause it.  Callers rate-limit.
+ */
+void vmx_dump_vmcs(struct vmx_vcpu *v)
+{
+	pr_info("vCPU %u: exit reason %#x qualification %#lx interruption %#x length %u IDT vectoring %#x\n",
+		v->vcpu->id, v->exit_reason, v->exit_qual,
+		vmcs_read32(VMCS_EXIT_INTR_INFO),
+		vmcs_read32(VMCS_EXIT_INSTRUCTION_LEN),
+		vmcs_read32(VMCS_IDT_VECTORING_INFO));
+	pr_info("  RIP %#lx RSP %#lx RFLAGS %#lx interruptibility %#x activity %u\n",
+		vmcs_readl(VMCS_GUEST_RIP), vmcs_readl(VMCS_GUEST_RSP),
+		vmcs_readl(VMCS_GUEST_RFLAGS),
+		vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY),
+		vmcs_read32(VMCS_GUEST_ACTIVITY_STATE));
+	pr_info("  CR0 %#lx (read shadow %#lx) CR3 %#lx CR4 %#lx (read shadow %#lx) EFER %#llx\n",
+		vmcs_readl(VMCS_GUEST_CR0), vmcs_readl(VMCS_CR0_READ_SHADOW),
+		vmcs_readl(VMCS_GUEST_CR3), vmcs_readl(VMCS_GUEST_CR4),
+		vmcs_readl(VMCS_CR4_READ_SHADOW),
+		vmcs_read64(VMCS_GUEST_IA32_EFER));
+	pr_info("  CS %#x base %#lx limit %#x AR %#x, SS %#x AR %#x\n",
+		vmcs_read16(VMCS_GUEST_CS_SELECTOR),
+		vmcs_readl(VMCS_GUEST_CS_BASE),
+		vmcs_read32(VMCS_GUEST_CS_LIMIT),
+		vmcs_read32(VMCS_GUEST_CS_AR),
+		vmcs_read16(VMCS_GUEST_SS_SELECTOR),
+		vmcs_read32(VMCS_GUEST_SS_AR));
+	pr_info("  guest-physical %#llx linear %#lx\n",
+		vmcs_read64(VMCS_GUEST_PHYSICAL_ADDRESS),
+		vmcs_readl(VMCS_GUEST_LINEAR_ADDRESS));
+	pr_info("  controls pin %#x proc %#x proc2 %#x exit %#x entry %#x\n",
+		v->ctls.pin, v->ctls.proc, v->ctls.proc2, v->ctls.exit,
+		v->ctls.entry);
 }

@@ -13,7 +13,9 @@
 #include <linux/idr.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/nospec.h>
 #include <linux/percpu.h>
+#include <linux/ratelimit.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -311,15 +313,23 @@ enum vmx_exit_action vmx_internal_error(struct vmx_vcpu *v, u32 suberror,
 	return ACTION_EXIT_TO_USER;
 }
 
+/*
+ * An exit no handler expects (an empty slot of the exit table, or a case a
+ * handler does not model) ends the run with the raw reason.  The guest
+ * can cause it at will, so the VMCS dump that comes with it is info level
+ * and rate-limited: one dump per unexpected exit, a few per minute at most.
+ */
 enum vmx_exit_action vmx_unhandled_exit(struct vmx_vcpu *v)
 {
+	static DEFINE_RATELIMIT_STATE(dump_rs, 10 * HZ, 1);
 	u64 data[3] = { v->exit_reason, v->exit_qual,
 			vmcs_readl(VMCS_GUEST_RIP) };
 
-	pr_info_ratelimited("unhandled VM exit %u (qualification %#lx, RIP %#llx, CR0 %#lx, EFER %#llx)\n",
-			    v->exit_reason, v->exit_qual, data[2],
-			    vmcs_readl(VMCS_CR0_READ_SHADOW),
-			    vmcs_read64(VMCS_GUEST_IA32_EFER));
+	if (__ratelimit(&dump_rs)) {
+		pr_info("unhandled VM exit %u (qualification %#lx, RIP %#llx)\n",
+			v->exit_reason, v->exit_qual, data[2]);
+		vmx_dump_vmcs(v);
+	}
 	return vmx_internal_error(v, VMCTL_INTERNAL_UNHANDLED_EXIT, 3, data);
 }
 
@@ -431,6 +441,24 @@ static const vmx_exit_handler_t vmx_exit_handlers[VMX_NR_EXIT_REASONS] = {
 	[VMX_EXIT_PREEMPTION_TIMER]	= handle_preemption_timer,
 };
 
+/*
+ * The basic exit reason comes from the CPU, but a mispredicted bounds
+ * check must not let speculation call through a pointer read from past
+ * the table.
+ */
+static enum vmx_exit_action vmx_handle_exit(struct vmx_vcpu *v)
+{
+	u32 basic = v->exit_reason & EXIT_REASON_BASIC_MASK;
+	vmx_exit_handler_t handler = NULL;
+
+	if (basic < VMX_NR_EXIT_REASONS)
+		handler = vmx_exit_handlers[array_index_nospec(basic,
+							       VMX_NR_EXIT_REASONS)];
+	if (!handler)
+		return vmx_unhandled_exit(v);
+	return handler(v);
+}
+
 /* ------------------------------------------------------------------------ */
 /* The run loop                                                               */
 /* ------------------------------------------------------------------------ */
@@ -442,8 +470,6 @@ static const vmx_exit_handler_t vmx_exit_handlers[VMX_NR_EXIT_REASONS] = {
 static enum vmx_exit_action vmx_enter_guest(struct vmx_vcpu *v)
 {
 	struct vmx_host_save h;
-	enum vmx_exit_action action;
-	vmx_exit_handler_t handler;
 	unsigned int basic;
 	bool vmfail;
 
@@ -482,14 +508,7 @@ static enum vmx_exit_action vmx_enter_guest(struct vmx_vcpu *v)
 	if (v->exit_reason & EXIT_REASON_ENTRY_FAILURE)
 		return vmx_entry_failed(v, false);
 
-	basic = v->exit_reason & EXIT_REASON_BASIC_MASK;
-	if (basic >= VMX_NR_EXIT_REASONS)
-		return vmx_unhandled_exit(v);
-	handler = vmx_exit_handlers[basic];
-	if (!handler)
-		return vmx_unhandled_exit(v);
-	action = handler(v);
-	return action;
+	return vmx_handle_exit(v);
 }
 
 static int vmx_vcpu_run(struct vmctl_vcpu *vcpu)
@@ -508,10 +527,8 @@ static int vmx_vcpu_run(struct vmctl_vcpu *vcpu)
 	run->exit_reason = VMCTL_EXIT_NONE;
 
 	if (v->check_guest_state) {
-		if (vmx_precheck_guest_state(v)) {
-			run->exit_count = ++v->user_exits;
-			return 0;
-		}
+		if (vmx_precheck_guest_state(v))
+			goto out;
 		v->check_guest_state = false;
 	}
 
@@ -575,8 +592,7 @@ static int vmx_vcpu_run(struct vmctl_vcpu *vcpu)
 	}
 	if (action == ACTION_ERROR)
 		goto insn_failed;
-	run->exit_count = ++v->user_exits;
-	return 0;
+	goto out;
 
 insn_failed:
 	{
@@ -584,6 +600,8 @@ insn_failed:
 
 		vmx_internal_error(v, VMCTL_INTERNAL_VMX_INSN_FAILED, 1, data);
 	}
+out:
+	/* Every return to user space with run filled, counted once. */
 	run->exit_count = ++v->user_exits;
 	return 0;
 }

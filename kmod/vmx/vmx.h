@@ -136,6 +136,7 @@ void vmx_set_entry_controls(struct vmx_vcpu *v, u32 ctls);
 void vmx_setup_host_state(void);
 void vmx_setup_controls(struct vmx_vcpu *v);
 void vmx_refresh_host_state(struct vmx_vcpu *v, struct vmx_host_save *h);
+void vmx_dump_vmcs(struct vmx_vcpu *v);
 void vmx_restore_host_state(struct vmx_vcpu *v, const struct vmx_host_save *h);
 
 /* fpu.c */
