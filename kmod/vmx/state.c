@@ -373,7 +373,7 @@ int vmx_set_sregs(struct vmctl_vcpu *vcpu,
 	 * nothing.
 	 */
 	if (vmx_pae_paging(s.cr0, s.cr4, efer) &&
-	    vmx_read_guest_phys(vcpu->vm, s.cr3 & ~0x1fULL, pdpte, sizeof(pdpte)))
+	    vmctl_read_guest_phys(vcpu->vm, s.cr3 & ~0x1fULL, pdpte, sizeof(pdpte)))
 		memset(pdpte, 0, sizeof(pdpte));
 
 	vmx_vcpu_get(v);

@@ -9,7 +9,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/gfp.h>
-#include <linux/highmem.h>
 #include <linux/idr.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -18,7 +17,6 @@
 #include <linux/ratelimit.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
-#include <linux/slab.h>
 #include <linux/smp.h>
 #include <asm/fpu/api.h>
 #include <asm/io.h>
@@ -135,14 +133,12 @@ static int vmx_vm_init(struct vmctl_vm *vm)
 	struct vmx_vm *xv;
 	int err;
 
-	xv = kzalloc(sizeof(*xv), GFP_KERNEL_ACCOUNT);
+	xv = vmctl_zalloc_accounted(sizeof(*xv));
 	if (!xv)
 		return -ENOMEM;
-	vmctl_account_kernel_bytes(sizeof(*xv));
 	err = vmx_ept_init(&xv->ept);
 	if (err) {
-		vmctl_account_kernel_bytes(-(long)sizeof(*xv));
-		kfree(xv);
+		vmctl_free_accounted(xv, sizeof(*xv));
 		return err;
 	}
 	vm->arch = xv;
@@ -158,8 +154,7 @@ static void vmx_vm_destroy(struct vmctl_vm *vm)
 	/* A later VM may get the same root page: no stale entries for it. */
 	vmx_ept_flush_all_cpus(xv);
 	vmx_ept_destroy(&xv->ept);
-	vmctl_account_kernel_bytes(-(long)sizeof(*xv));
-	kfree(xv);
+	vmctl_free_accounted(xv, sizeof(*xv));
 	vm->arch = NULL;
 }
 
@@ -183,28 +178,6 @@ static void vmx_unmap_pages(struct vmctl_vm *vm, u64 gpa, unsigned long npages)
 	vmx_ept_flush_all_cpus(xv);
 }
 
-/* Copies len bytes at gpa (within one page) out of the VM's slots. */
-int vmx_read_guest_phys(struct vmctl_vm *vm, u64 gpa, void *buf, size_t len)
-{
-	int i, err = -EFAULT;
-
-	mutex_lock(&vm->lock);
-	for (i = 0; i < VMCTL_MAX_SLOTS; i++) {
-		struct vmctl_slot *s = vm->slots[i];
-		unsigned long idx;
-
-		if (!s || gpa < s->guest_phys_addr ||
-		    gpa - s->guest_phys_addr >= s->size)
-			continue;
-		idx = (gpa - s->guest_phys_addr) >> PAGE_SHIFT;
-		memcpy_from_page(buf, s->pages[idx], offset_in_page(gpa), len);
-		err = 0;
-		break;
-	}
-	mutex_unlock(&vm->lock);
-	return err;
-}
-
 /* ------------------------------------------------------------------------ */
 /* vCPUs                                                                      */
 /* ------------------------------------------------------------------------ */
@@ -221,8 +194,7 @@ static void vmx_free_vcpu_memory(struct vmx_vcpu *v)
 	}
 	if (v->vpid)
 		ida_free(&vmx_vpids, v->vpid);
-	vmctl_account_kernel_bytes(-(long)sizeof(*v));
-	kfree(v);
+	vmctl_free_accounted(v, sizeof(*v));
 }
 
 static int vmx_vcpu_create(struct vmctl_vcpu *vcpu)
@@ -230,10 +202,9 @@ static int vmx_vcpu_create(struct vmctl_vcpu *vcpu)
 	struct vmx_vcpu *v;
 	int err;
 
-	v = kzalloc(sizeof(*v), GFP_KERNEL_ACCOUNT);
+	v = vmctl_zalloc_accounted(sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	vmctl_account_kernel_bytes(sizeof(*v));
 	v->vcpu = vcpu;
 	v->vm = vcpu->vm->arch;
 	v->cpu = -1;
@@ -557,8 +528,8 @@ static int vmx_vcpu_run(struct vmctl_vcpu *vcpu)
 			vmx_vcpu_get(v);
 			cr3 = vmcs_readl(VMCS_GUEST_CR3);
 			vmx_vcpu_put();
-			if (vmx_read_guest_phys(vcpu->vm, cr3 & ~0x1fULL, pdpte,
-						sizeof(pdpte)))
+			if (vmctl_read_guest_phys(vcpu->vm, cr3 & ~0x1fULL,
+						  pdpte, sizeof(pdpte)))
 				memset(pdpte, 0, sizeof(pdpte));
 			vmx_vcpu_get(v);
 			vmx_write_pdptes(pdpte);

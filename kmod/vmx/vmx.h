@@ -170,7 +170,6 @@ bool vmx_precheck_guest_state(struct vmx_vcpu *v);
 enum vmx_exit_action vmx_entry_failed(struct vmx_vcpu *v, bool vmfail);
 
 /* vmx.c */
-int vmx_read_guest_phys(struct vmctl_vm *vm, u64 gpa, void *buf, size_t len);
 enum vmx_exit_action vmx_internal_error(struct vmx_vcpu *v, u32 suberror,
 					unsigned int ndata, const u64 *data);
 enum vmx_exit_action vmx_unhandled_exit(struct vmx_vcpu *v);
