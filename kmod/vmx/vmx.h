@@ -34,8 +34,8 @@ struct vmx_vm {
 struct vmx_vcpu {
 	/*
 	 * Guest general-purpose registers, indexed by enum vmx_gpr; the
-	 * RSP slot is unused (RSP lives in the VMCS).  vmenter.S knows this
-	 * layout.
+	 * RSP slot is unused (RSP lives in the VMCS).  vmenter.S gets the
+	 * offsets from asm-offsets.c.
 	 */
 	unsigned long gpr[VMX_NR_GPRS];
 
