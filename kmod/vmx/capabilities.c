@@ -131,7 +131,7 @@ int vmx_probe_capabilities(void)
 			c->basic);
 		return -EOPNOTSUPP;
 	}
-	true_ctls = c->basic & CAP_BASIC_TRUE_CTLS;
+	true_ctls = cpu_has_vmx_true_controls();
 
 	err = adjust_one("pin-based", true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
 			 MSR_IA32_VMX_PINBASED_CTLS, &pin_want, &c->pin,
