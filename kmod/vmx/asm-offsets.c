@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Constants for vmenter.S, compiled to assembly and turned into
- * vmx/asm-offsets.h at build time (see kmod/Kbuild), so that the assembly
- * never retypes a structure layout or a VMCS encoding.
+ * Constants for vmenter.S, generated at build time (see kmod/Kbuild).
+ *
+ * Compiled to assembly and turned into vmx/asm-offsets.h, so that the
+ * assembly never retypes a structure layout or a VMCS encoding.
  */
 #include <linux/kbuild.h>
 #include <linux/stddef.h>

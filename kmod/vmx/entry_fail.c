@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Failed VM entries explained: the guest state checked before an entry
- * with state user space set, and the FAIL_ENTRY exit when the CPU refuses.
+ * Failed VM entries: the pre-entry guest-state check and FAIL_ENTRY.
+ *
+ * State set by user space is checked with entry_checks.c before it is
+ * entered; an entry the CPU refuses becomes a FAIL_ENTRY exit with a
+ * message saying why.
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>

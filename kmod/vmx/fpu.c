@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The guest's x87/SSE/AVX state: its save format, chosen once from the
- * host's, and loading and saving it around each entry.
+ * The guest's FPU state: its XSAVE/FXSAVE format and switching.
+ *
+ * The format is chosen once from the host's; the state is loaded before
+ * and saved after each entry.
  */
 #include <linux/kernel.h>
 #include <asm/cpufeature.h>

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * VMX operation on every CPU: VMXON/VMXOFF while VMs exist, CPU hotplug,
- * reboot and crash (INIT is blocked in VMX operation), and taking turns
- * with kvm_intel for CR4.VMXE and the emergency callback.
+ * VMX operation on every CPU: VMXON/VMXOFF, hotplug, reboot.
+ *
+ * VMX is on only while VMs exist, on every online CPU; it is turned off
+ * before a reboot or crash (INIT is blocked in VMX operation), and it takes
+ * turns with kvm_intel for CR4.VMXE and the emergency callback.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Guest accesses that user space completes: port I/O (and the value of an
- * IN, supplied by the next RUN) and EPT violations outside guest memory.
+ * Exits that user space completes: port I/O and EPT violations.
+ *
+ * The value of an IN is supplied by the next RUN; an EPT violation is an
+ * access outside guest memory (MMIO comes later).
  */
 #include <linux/kernel.h>
 

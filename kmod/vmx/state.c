@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Guest register state: general-purpose, segment and control registers,
- * EFER and the PDPTEs, as the register ioctls, the reset state and guest
- * MOV to CR see them.
+ * Guest register state: GPRs, segments, CRs, EFER, PDPTEs; CR exits.
+ *
+ * As the register ioctls, the reset state and guest MOV to CR see it, with
+ * one set of rules for what a guest may set.
  */
 #include <linux/kernel.h>
 #include <linux/string.h>

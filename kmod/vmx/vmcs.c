@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The VMCS of a vCPU: making it current on this CPU (and clearing it on the
- * CPU it left), its initial control words, and host state by lifetime:
- * constant, per CPU, per entry.
+ * A vCPU's VMCS: loading it on a CPU, its control words, host state.
+ *
+ * A VMCS is active on one CPU at a time: a thread that moved VMCLEARs it
+ * on the old CPU first.  Host state is written by lifetime: constant at
+ * creation, per CPU on load, per entry before each entry.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The Intel VT-x backend of vmctl: its ops table, VMs and their EPT, vCPU
- * creation, the run loop and its table of exit handlers.  VMX operation is
- * in hw.c, the VMCS in vmcs.c, guest registers in state.c, I/O exits in
- * io.c, the FPU in fpu.c and failed entries in entry_fail.c; field
- * encodings in vmcs.h, the VMX instructions in vmx_ops.h.
+ * The VT-x backend: ops table, VMs and EPT, vCPUs, run loop, exit table.
+ *
+ * VMX operation is in hw.c, the VMCS in vmcs.c, guest registers in
+ * state.c, I/O exits in io.c, the FPU in fpu.c and failed entries in
+ * entry_fail.c; field encodings in vmcs.h, the VMX instructions in
+ * vmx_ops.h.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
