@@ -562,9 +562,8 @@ static int vmx_vcpu_run(struct vmctl_vcpu *vcpu)
 		if (action != ACTION_RESUME_GUEST)
 			break;
 	}
-	if (action == ACTION_ERROR)
-		goto insn_failed;
-	goto out;
+	if (action != ACTION_ERROR)
+		goto out;
 
 insn_failed:
 	{
