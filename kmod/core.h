@@ -15,14 +15,6 @@ extern const struct vmctl_backend_ops *vmctl_backend;
 /* Capabilities and limits, fixed once the backend has probed. */
 extern struct vmctl_caps vmctl_caps;
 
-/*
- * kzalloc()/kfree() that keep VMCTL_GET_USAGE's kernel_bytes exact: the
- * caller passes the same size to both, so every byte counted on the way in
- * is uncounted on the way out.
- */
-void *vmctl_zalloc_accounted(size_t size);
-void vmctl_free_accounted(const void *object, size_t size);
-
 /* mem.c: memory slots of a VM, called with vm->lock held. */
 int vmctl_slot_add(struct vmctl_vm *vm, const struct vmctl_memory_slot *req);
 int vmctl_slot_delete(struct vmctl_vm *vm, u32 id);

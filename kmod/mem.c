@@ -7,7 +7,9 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/errno.h>
+#include <linux/highmem.h>
 #include <linux/lockdep.h>
+#include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/uaccess.h>
 
@@ -171,4 +173,48 @@ void vmctl_slots_release(struct vmctl_vm *vm)
 	for (id = 0; id < VMCTL_MAX_SLOTS; id++)
 		if (vm->slots[id])
 			vmctl_slot_delete(vm, id);
+}
+
+/*
+ * One page at a time, each through the slot that holds it: a range may
+ * cross pages and slots.  Under vm->lock, a slot cannot go away (and its
+ * pages be unpinned) during the copy.
+ */
+static int vmctl_guest_phys_copy(struct vmctl_vm *vm, u64 gpa, void *buf,
+				 size_t len, bool write)
+{
+	int ret = 0;
+
+	mutex_lock(&vm->lock);
+	while (len) {
+		size_t n = min_t(size_t, len, PAGE_SIZE - offset_in_page(gpa));
+		struct vmctl_slot *slot = vmctl_slot_find(vm->slots, gpa);
+		struct page *page;
+
+		if (!slot || (write && !vmctl_slot_writable(slot))) {
+			ret = -EFAULT;
+			break;
+		}
+		page = slot->pages[(gpa - slot->guest_phys_addr) >> PAGE_SHIFT];
+		if (write)
+			memcpy_to_page(page, offset_in_page(gpa), buf, n);
+		else
+			memcpy_from_page(buf, page, offset_in_page(gpa), n);
+		gpa += n;
+		buf += n;
+		len -= n;
+	}
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
+int vmctl_read_guest_phys(struct vmctl_vm *vm, u64 gpa, void *buf, size_t len)
+{
+	return vmctl_guest_phys_copy(vm, gpa, buf, len, false);
+}
+
+int vmctl_write_guest_phys(struct vmctl_vm *vm, u64 gpa, const void *buf,
+			   size_t len)
+{
+	return vmctl_guest_phys_copy(vm, gpa, (void *)buf, len, true);
 }

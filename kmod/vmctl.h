@@ -43,11 +43,6 @@ struct vmctl_vcpu {
 	void *arch;			/* backend private */
 };
 
-/* What vcpu_run() tells the core. */
-enum vmctl_run_result {
-	VMCTL_RUN_TO_USER = 0,		/* run->exit_reason is filled: return 0 */
-};
-
 /*
  * One backend, picked at load time.  Every hook returns 0 or a negative
  * errno; none may be called before probe() succeeded.
@@ -111,5 +106,24 @@ extern const struct vmctl_backend_ops vmctl_vmx_ops;
 void vmctl_account_kernel_pages(long delta);
 void vmctl_account_pinned_pages(long delta);
 void vmctl_account_kernel_bytes(long delta);
+
+/*
+ * kzalloc()/kfree() that keep VMCTL_GET_USAGE's kernel_bytes exact: the
+ * caller passes the same size to both, so every byte counted on the way in
+ * is uncounted on the way out.
+ */
+void *vmctl_zalloc_accounted(size_t size);
+void vmctl_free_accounted(const void *object, size_t size);
+
+/*
+ * Guest memory as the backend may touch it: copies to or from
+ * guest-physical addresses through the VM's slots, so that no backend
+ * walks the slot array or takes vm->lock itself.  0, or -EFAULT when part
+ * of the range is in no slot (or, for a write, in a read-only slot).  They
+ * take vm->lock: process context only, never with the VMCS loaded.
+ */
+int vmctl_read_guest_phys(struct vmctl_vm *vm, u64 gpa, void *buf, size_t len);
+int vmctl_write_guest_phys(struct vmctl_vm *vm, u64 gpa, const void *buf,
+			   size_t len);
 
 #endif /* VMCTL_KMOD_VMCTL_H */

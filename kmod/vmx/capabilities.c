@@ -8,6 +8,8 @@
  * allowed-0 and allowed-1 settings (SDM appendix "VMX Capability Reporting
  * Facility").
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/kernel.h>
 #include <linux/printk.h>
 #include <asm/cpufeature.h>
@@ -32,6 +34,8 @@ static const struct vmx_control_want proc_want = {
 	.required = PROC_HLT_EXITING |
 		    PROC_UNCOND_IO_EXITING |	/* all port I/O goes to user space */
 		    PROC_MOV_DR_EXITING |	/* DR0-3/DR6 are the host's */
+		    PROC_CR8_LOAD_EXITING |	/* CR8 is the host's TPR */
+		    PROC_CR8_STORE_EXITING |
 		    PROC_USE_MSR_BITMAPS |
 		    PROC_RDPMC_EXITING |	/* host performance counters */
 		    PROC_MWAIT_EXITING |
@@ -84,13 +88,13 @@ static int adjust_one(const char *what, u32 msr, const struct vmx_control_want *
 	u64 cap;
 
 	if (rdmsrl_safe(msr, &cap)) {
-		pr_info("vmctl: cannot load: %s capability MSR %#x unreadable\n",
+		pr_info("cannot load: %s capability MSR %#x unreadable\n",
 			what, msr);
 		return -EOPNOTSUPP;
 	}
 	*allowed1 = upper_32_bits(cap);
 	if (vmx_adjust_controls(cap, want, ctl, &missing)) {
-		pr_info("vmctl: cannot load: VT-x lacks required %s controls %#x\n",
+		pr_info("cannot load: VT-x lacks required %s controls %#x\n",
 			what, missing);
 		return -EOPNOTSUPP;
 	}
@@ -106,28 +110,28 @@ int vmx_probe_capabilities(void)
 	int err;
 
 	if (!(cpuid_ecx(1) & BIT(5))) {
-		pr_info("vmctl: cannot load: CPU has no VT-x (CPUID.1:ECX.VMX is 0)\n");
+		pr_info("cannot load: CPU has no VT-x (CPUID.1:ECX.VMX is 0)\n");
 		return -ENODEV;
 	}
 	if (rdmsrl_safe(MSR_IA32_FEAT_CTL, &feat) ||
 	    !(feat & FEAT_CTL_LOCKED) ||
 	    !(feat & FEAT_CTL_VMX_ENABLED_OUTSIDE_SMX)) {
-		pr_info("vmctl: cannot load: VT-x is disabled by the firmware (enable it in the BIOS setup)\n");
+		pr_info("cannot load: VT-x is disabled by the firmware (enable it in the BIOS setup)\n");
 		return -EOPNOTSUPP;
 	}
 	if (rdmsrl_safe(MSR_IA32_VMX_BASIC, &c->basic)) {
-		pr_info("vmctl: cannot load: IA32_VMX_BASIC unreadable\n");
+		pr_info("cannot load: IA32_VMX_BASIC unreadable\n");
 		return -EOPNOTSUPP;
 	}
 	c->revision = c->basic & CAP_BASIC_REVISION_MASK;
 	if (CAP_BASIC_MEMTYPE(c->basic) != CAP_BASIC_MEMTYPE_WB ||
 	    CAP_BASIC_REGION_SIZE(c->basic) > PAGE_SIZE ||
 	    (c->basic & CAP_BASIC_32BIT_ADDRESSES)) {
-		pr_info("vmctl: cannot load: unsupported VMCS layout (IA32_VMX_BASIC %#llx)\n",
+		pr_info("cannot load: unsupported VMCS layout (IA32_VMX_BASIC %#llx)\n",
 			c->basic);
 		return -EOPNOTSUPP;
 	}
-	true_ctls = c->basic & CAP_BASIC_TRUE_CTLS;
+	true_ctls = cpu_has_vmx_true_controls();
 
 	err = adjust_one("pin-based", true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
 			 MSR_IA32_VMX_PINBASED_CTLS, &pin_want, &c->pin,
@@ -151,11 +155,11 @@ int vmx_probe_capabilities(void)
 		feat = 0;
 	c->proc2_allowed1 = upper_32_bits(feat);
 	if (!(c->proc2_allowed1 & PROC2_ENABLE_EPT)) {
-		pr_info("vmctl: cannot load: VT-x lacks EPT (extended page tables)\n");
+		pr_info("cannot load: VT-x lacks EPT (extended page tables)\n");
 		return -EOPNOTSUPP;
 	}
 	if (!(c->proc2_allowed1 & PROC2_UNRESTRICTED_GUEST)) {
-		pr_info("vmctl: cannot load: VT-x lacks unrestricted guest\n");
+		pr_info("cannot load: VT-x lacks unrestricted guest\n");
 		return -EOPNOTSUPP;
 	}
 	err = adjust_one("secondary processor-based", MSR_IA32_VMX_PROCBASED_CTLS2,
@@ -166,7 +170,7 @@ int vmx_probe_capabilities(void)
 	ept_need = CAP_EPT_WALK_LENGTH_4 | CAP_EPT_MEMTYPE_WB | CAP_EPT_INVEPT;
 	if ((c->ept_vpid & ept_need) != ept_need ||
 	    !(c->ept_vpid & (CAP_EPT_INVEPT_SINGLE | CAP_EPT_INVEPT_ALL))) {
-		pr_info("vmctl: cannot load: EPT lacks 4-level tables, write-back memory or INVEPT (EPT_VPID_CAP %#llx)\n",
+		pr_info("cannot load: EPT lacks 4-level tables, write-back memory or INVEPT (EPT_VPID_CAP %#llx)\n",
 			c->ept_vpid);
 		return -EOPNOTSUPP;
 	}
@@ -182,7 +186,7 @@ int vmx_probe_capabilities(void)
 	if (err)
 		return err;
 	if (!(c->entry_allowed1 & ENTRY_IA32E_MODE_GUEST)) {
-		pr_info("vmctl: cannot load: VT-x cannot enter 64-bit guests\n");
+		pr_info("cannot load: VT-x cannot enter 64-bit guests\n");
 		return -EOPNOTSUPP;
 	}
 	/* Set per entry from the guest's EFER.LMA. */
@@ -193,11 +197,11 @@ int vmx_probe_capabilities(void)
 	    rdmsrl_safe(MSR_IA32_VMX_CR0_FIXED1, &c->cr0_fixed1) ||
 	    rdmsrl_safe(MSR_IA32_VMX_CR4_FIXED0, &c->cr4_fixed0) ||
 	    rdmsrl_safe(MSR_IA32_VMX_CR4_FIXED1, &c->cr4_fixed1)) {
-		pr_info("vmctl: cannot load: VMX fixed-bit MSRs unreadable\n");
+		pr_info("cannot load: VMX fixed-bit MSRs unreadable\n");
 		return -EOPNOTSUPP;
 	}
 	if (!boot_cpu_has(X86_FEATURE_FXSR)) {
-		pr_info("vmctl: cannot load: CPU lacks FXSAVE\n");
+		pr_info("cannot load: CPU lacks FXSAVE\n");
 		return -EOPNOTSUPP;
 	}
 	return 0;

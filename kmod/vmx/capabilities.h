@@ -62,16 +62,7 @@ int vmx_adjust_controls(u64 cap_msr, const struct vmx_control_want *want,
 			u32 *ctl, u32 *missing);
 int vmx_probe_capabilities(void);
 
-static inline bool cpu_has_vmx_ept(void)
-{
-	return vmx_caps.proc2 & PROC2_ENABLE_EPT;
-}
-
-static inline bool cpu_has_vmx_unrestricted_guest(void)
-{
-	return vmx_caps.proc2 & PROC2_UNRESTRICTED_GUEST;
-}
-
+/* EPT and unrestricted guest need no predicate: probe() requires them. */
 static inline bool cpu_has_vmx_vpid(void)
 {
 	return vmx_caps.proc2 & PROC2_ENABLE_VPID;

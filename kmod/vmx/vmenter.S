@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The world switch.  Everything around it (host segment and MSR state, FPU,
- * interrupts) is done in C by vmx.c; here only the general-purpose
- * registers change hands, because the compiler cannot be told about them.
+ * interrupts) is done in C by vmx.c and vmcs.c; here only the
+ * general-purpose registers change hands, because the compiler cannot be
+ * told about them.
  */
 #include <linux/linkage.h>
 #include <asm/asm.h>
@@ -10,24 +11,7 @@
 #include <asm/segment.h>
 #include <asm/unwind_hints.h>
 
-/* Offsets in the unsigned long gpr[16] array, by x86 register number. */
-#define G_RAX	(0 * 8)
-#define G_RCX	(1 * 8)
-#define G_RDX	(2 * 8)
-#define G_RBX	(3 * 8)
-#define G_RBP	(5 * 8)
-#define G_RSI	(6 * 8)
-#define G_RDI	(7 * 8)
-#define G_R8	(8 * 8)
-#define G_R9	(9 * 8)
-#define G_R10	(10 * 8)
-#define G_R11	(11 * 8)
-#define G_R12	(12 * 8)
-#define G_R13	(13 * 8)
-#define G_R14	(14 * 8)
-#define G_R15	(15 * 8)
-
-#define VMCS_HOST_RSP	0x6c14
+#include "asm-offsets.h"
 
 .text
 
@@ -63,21 +47,21 @@ SYM_FUNC_START(vmctl_vmx_vmenter)
 	/* MOVs and VERW leave CF alone: it says which instruction to use. */
 	bt	$0, %esi
 
-	mov	G_RAX(%rdi), %rax
-	mov	G_RCX(%rdi), %rcx
-	mov	G_RDX(%rdi), %rdx
-	mov	G_RBX(%rdi), %rbx
-	mov	G_RBP(%rdi), %rbp
-	mov	G_RSI(%rdi), %rsi
-	mov	G_R8(%rdi), %r8
-	mov	G_R9(%rdi), %r9
-	mov	G_R10(%rdi), %r10
-	mov	G_R11(%rdi), %r11
-	mov	G_R12(%rdi), %r12
-	mov	G_R13(%rdi), %r13
-	mov	G_R14(%rdi), %r14
-	mov	G_R15(%rdi), %r15
-	mov	G_RDI(%rdi), %rdi
+	mov	VMX_GPR_RAX(%rdi), %rax
+	mov	VMX_GPR_RCX(%rdi), %rcx
+	mov	VMX_GPR_RDX(%rdi), %rdx
+	mov	VMX_GPR_RBX(%rdi), %rbx
+	mov	VMX_GPR_RBP(%rdi), %rbp
+	mov	VMX_GPR_RSI(%rdi), %rsi
+	mov	VMX_GPR_R8(%rdi), %r8
+	mov	VMX_GPR_R9(%rdi), %r9
+	mov	VMX_GPR_R10(%rdi), %r10
+	mov	VMX_GPR_R11(%rdi), %r11
+	mov	VMX_GPR_R12(%rdi), %r12
+	mov	VMX_GPR_R13(%rdi), %r13
+	mov	VMX_GPR_R14(%rdi), %r14
+	mov	VMX_GPR_R15(%rdi), %r15
+	mov	VMX_GPR_RDI(%rdi), %rdi
 
 	/* Flush CPU buffers if the host's MDS-class mitigation asks to. */
 	VM_CLEAR_CPU_BUFFERS
@@ -100,21 +84,21 @@ SYM_INNER_LABEL(vmctl_vmx_vmexit, SYM_L_GLOBAL)
 
 	push	%rax
 	mov	8(%rsp), %rax
-	popq	G_RAX(%rax)
-	mov	%rcx, G_RCX(%rax)
-	mov	%rdx, G_RDX(%rax)
-	mov	%rbx, G_RBX(%rax)
-	mov	%rbp, G_RBP(%rax)
-	mov	%rsi, G_RSI(%rax)
-	mov	%rdi, G_RDI(%rax)
-	mov	%r8, G_R8(%rax)
-	mov	%r9, G_R9(%rax)
-	mov	%r10, G_R10(%rax)
-	mov	%r11, G_R11(%rax)
-	mov	%r12, G_R12(%rax)
-	mov	%r13, G_R13(%rax)
-	mov	%r14, G_R14(%rax)
-	mov	%r15, G_R15(%rax)
+	popq	VMX_GPR_RAX(%rax)
+	mov	%rcx, VMX_GPR_RCX(%rax)
+	mov	%rdx, VMX_GPR_RDX(%rax)
+	mov	%rbx, VMX_GPR_RBX(%rax)
+	mov	%rbp, VMX_GPR_RBP(%rax)
+	mov	%rsi, VMX_GPR_RSI(%rax)
+	mov	%rdi, VMX_GPR_RDI(%rax)
+	mov	%r8, VMX_GPR_R8(%rax)
+	mov	%r9, VMX_GPR_R9(%rax)
+	mov	%r10, VMX_GPR_R10(%rax)
+	mov	%r11, VMX_GPR_R11(%rax)
+	mov	%r12, VMX_GPR_R12(%rax)
+	mov	%r13, VMX_GPR_R13(%rax)
+	mov	%r14, VMX_GPR_R14(%rax)
+	mov	%r15, VMX_GPR_R15(%rax)
 
 	/*
 	 * The guest may have filled the return stack buffer with its own

@@ -6,6 +6,9 @@
  * kmod/tests/, which builds the stand-alone vmctl_kunit.ko: it includes the
  * .c files under test and needs neither VT-x nor vmctl.ko.
  */
+/* Before any header, as in the files #included below. */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <kunit/test.h>
 #include <linux/kernel.h>
 #include <linux/module.h>

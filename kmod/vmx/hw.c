@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VMX operation on every CPU: VMXON/VMXOFF, hotplug, reboot.
+ *
+ * VMX is on only while VMs exist, on every online CPU; it is turned off
+ * before a reboot or crash (INIT is blocked in VMX operation), and it takes
+ * turns with kvm_intel for CR4.VMXE and the emergency callback.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
+#include <linux/gfp.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/percpu.h>
+#include <linux/reboot.h>
+#include <linux/smp.h>
+#include <asm/io.h>
+#include <asm/perf_event.h>
+#include <asm/reboot.h>
+#include <asm/special_insns.h>
+#include <asm/tlbflush.h>
+
+#include "../vmctl.h"
+#include "capabilities.h"
+#include "vmx.h"
+#include "vmx_ops.h"
+
+DEFINE_PER_CPU(struct vmx_cpu, vmx_cpu);
+
+static bool vmx_enabled;		/* between enable() and disable() */
+bool vmx_rebooting;			/* the reboot notifier turned VMX off */
+static bool vmx_emergency_registered;	/* we hold the emergency callback */
+static atomic_t vmx_enabled_cpus = ATOMIC_INIT(0);
+static atomic_t vmx_enable_failures = ATOMIC_INIT(0);
+static int vmx_cpuhp_state = -1;
+
+/*
+ * A failed or faulting VMX instruction is a bug in this module.  Warn once
+ * (not WARN(): a guest must not be able to taint the host), remember it for
+ * this CPU, and let the run loop end the run with
+ * VMCTL_INTERNAL_VMX_INSN_FAILED.  Callers run with preemption disabled.
+ */
+void vmx_insn_failed(const char *insn, u64 arg, bool fault)
+{
+	struct vmx_cpu *c = this_cpu_ptr(&vmx_cpu);
+	unsigned long err = 0;
+
+	if (!fault)
+		asm volatile("vmread %[field], %[err]" : [err] "=r" (err)
+			     : [field] "r" ((unsigned long)VMCS_INSTRUCTION_ERROR)
+			     : "cc");
+	pr_warn_once("%s failed (argument %#llx, %s, VM-instruction error %lu)\n",
+		     insn, arg, fault ? "fault" : "VMfail", err);
+	c->insn_failed = true;
+	c->insn_error = err;
+}
+
+/* Returns and clears this CPU's VMX instruction failure, if any. */
+bool vmx_take_insn_failure(u32 *error)
+{
+	struct vmx_cpu *c = this_cpu_ptr(&vmx_cpu);
+
+	if (likely(!c->insn_failed))
+		return false;
+	c->insn_failed = false;
+	if (error)
+		*error = c->insn_error;
+	return true;
+}
+
+static void vmx_flush_all_contexts(void)
+{
+	if (vmx_caps.ept_vpid & CAP_EPT_INVEPT_ALL)
+		vmx_invept(INVEPT_ALL_CONTEXT, 0);
+	if (cpu_has_vmx_vpid() && (vmx_caps.ept_vpid & CAP_VPID_INVVPID_ALL))
+		vmx_invvpid(INVVPID_ALL_CONTEXT, 0);
+}
+
+/* On this CPU, with interrupts disabled. */
+static int vmx_cpu_on(void)
+{
+	struct vmx_cpu *c = this_cpu_ptr(&vmx_cpu);
+
+	if (c->vmx_on)
+		return 0;
+	/*
+	 * CR4.VMXE set by someone else: kvm_intel (on Linux >= 6.12 from
+	 * the moment it is loaded), VirtualBox, ...  Do not touch it.
+	 */
+	if (__read_cr4() & X86_CR4_VMXE)
+		return -EBUSY;
+	if (!c->vmxon_region)
+		return -ENOMEM;
+
+	intel_pt_handle_vmx(1);
+	cr4_set_bits(X86_CR4_VMXE);
+	if (vmx_vmxon(virt_to_phys(c->vmxon_region))) {
+		cr4_clear_bits(X86_CR4_VMXE);
+		intel_pt_handle_vmx(0);
+		return -EBUSY;
+	}
+	c->vmx_on = true;
+	atomic_inc(&vmx_enabled_cpus);
+	/* Nothing cached by an earlier user of VMX may survive. */
+	vmx_flush_all_contexts();
+	return 0;
+}
+
+static void vmx_clear_loaded_vmcss(struct vmx_cpu *c)
+{
+	struct vmx_vcpu *v, *tmp;
+
+	list_for_each_entry_safe(v, tmp, &c->loaded, loaded_link) {
+		vmx_vmclear(v->vmcs_pa);
+		list_del_init(&v->loaded_link);
+		WRITE_ONCE(v->cpu, -1);
+		v->launched = false;
+	}
+	c->current_vcpu = NULL;
+}
+
+/* On this CPU, with interrupts disabled. */
+static void vmx_cpu_off(void)
+{
+	struct vmx_cpu *c = this_cpu_ptr(&vmx_cpu);
+
+	if (!c->vmx_on)
+		return;
+	vmx_clear_loaded_vmcss(c);
+	vmx_vmxoff();
+	cr4_clear_bits(X86_CR4_VMXE);
+	intel_pt_handle_vmx(0);
+	c->vmx_on = false;
+	atomic_dec(&vmx_enabled_cpus);
+}
+
+static void vmx_cpu_on_ipi(void *unused)
+{
+	int err = vmx_cpu_on();
+
+	if (err) {
+		this_cpu_ptr(&vmx_cpu)->busy = err == -EBUSY;
+		atomic_inc(&vmx_enable_failures);
+	}
+}
+
+static void vmx_cpu_off_ipi(void *unused)
+{
+	vmx_cpu_off();
+}
+
+/*
+ * Reboot, kexec and crash dumps call this on every CPU, possibly in NMI
+ * context: VMX blocks INIT, so leave VMX operation, flushing the VMCSs.
+ */
+static void vmx_emergency_disable(void)
+{
+	struct vmx_cpu *c = this_cpu_ptr(&vmx_cpu);
+	struct vmx_vcpu *v;
+
+	if (!c->vmx_on)
+		return;
+	list_for_each_entry(v, &c->loaded, loaded_link)
+		vmx_vmclear(v->vmcs_pa);
+	vmx_vmxoff();
+	cr4_clear_bits(X86_CR4_VMXE);
+	c->vmx_on = false;
+}
+
+/* kvm.ko is loaded (on Intel: kvm_intel, which holds the callback slot). */
+static bool vmx_kvm_loaded(void)
+{
+	if (!__symbol_get("kvm_rebooting"))
+		return false;
+	__symbol_put("kvm_rebooting");
+	return true;
+}
+
+static void vmx_free_vmxon_regions(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct vmx_cpu *c = per_cpu_ptr(&vmx_cpu, cpu);
+
+		if (c->vmxon_region) {
+			free_page((unsigned long)c->vmxon_region);
+			vmctl_account_kernel_pages(-1);
+			c->vmxon_region = NULL;
+		}
+	}
+}
+
+static int vmx_alloc_vmxon_regions(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct vmx_cpu *c = per_cpu_ptr(&vmx_cpu, cpu);
+		void *p = (void *)get_zeroed_page(GFP_KERNEL);
+
+		if (!p) {
+			vmx_free_vmxon_regions();
+			return -ENOMEM;
+		}
+		vmctl_account_kernel_pages(1);
+		*(u32 *)p = vmx_caps.revision;
+		c->vmxon_region = p;
+	}
+	return 0;
+}
+
+int vmx_enable(void)
+{
+	int err, cpu;
+
+	if (vmx_rebooting)
+		return -EBUSY;
+	err = vmx_alloc_vmxon_regions();
+	if (err)
+		return err;
+
+	cpus_read_lock();
+	atomic_set(&vmx_enable_failures, 0);
+	for_each_online_cpu(cpu)
+		per_cpu_ptr(&vmx_cpu, cpu)->busy = false;
+	on_each_cpu(vmx_cpu_on_ipi, NULL, 1);
+	if (atomic_read(&vmx_enable_failures)) {
+		int busy_cpu = -1;
+
+		for_each_online_cpu(cpu)
+			if (per_cpu_ptr(&vmx_cpu, cpu)->busy)
+				busy_cpu = cpu;
+		on_each_cpu(vmx_cpu_off_ipi, NULL, 1);
+		cpus_read_unlock();
+		vmx_free_vmxon_regions();
+		if (busy_cpu >= 0)
+			pr_err("VT-x is in use by another hypervisor on CPU %d (kvm_intel?): unload it (rmmod kvm_intel), or on Linux >= 6.12 boot with kvm.enable_virt_at_load=0\n",
+			       busy_cpu);
+		return busy_cpu >= 0 ? -EBUSY : -ENOMEM;
+	}
+	vmx_enabled = true;
+	cpus_read_unlock();
+	/*
+	 * The kernel has one emergency callback slot and WARNs when a second
+	 * one is registered.  Take it only while VMX is on, so that kvm_intel
+	 * can be loaded in between; kvm_intel takes it when it loads and
+	 * keeps it, and its callback turns VMX off on every CPU, ours too.
+	 */
+	vmx_emergency_registered = !vmx_kvm_loaded();
+	if (vmx_emergency_registered)
+		cpu_emergency_register_virt_callback(vmx_emergency_disable);
+	return 0;
+}
+
+void vmx_disable(void)
+{
+	if (vmx_emergency_registered)
+		cpu_emergency_unregister_virt_callback(vmx_emergency_disable);
+	vmx_emergency_registered = false;
+	cpus_read_lock();
+	on_each_cpu(vmx_cpu_off_ipi, NULL, 1);
+	vmx_enabled = false;
+	cpus_read_unlock();
+	vmx_free_vmxon_regions();
+}
+
+unsigned int vmx_enabled_cpus_count(void)
+{
+	return atomic_read(&vmx_enabled_cpus);
+}
+
+/* CPU hotplug: a CPU coming online while VMs exist needs VMX too. */
+static int vmx_cpu_online(unsigned int cpu)
+{
+	int err = 0;
+
+	if (!vmx_enabled)
+		return 0;
+	local_irq_disable();
+	err = vmx_cpu_on();
+	local_irq_enable();
+	if (err)
+		pr_err("cannot enable VT-x on CPU %u (%d)\n", cpu, err);
+	return err;
+}
+
+static int vmx_cpu_offline(unsigned int cpu)
+{
+	local_irq_disable();
+	vmx_cpu_off();
+	local_irq_enable();
+	return 0;
+}
+
+static int vmx_reboot_notify(struct notifier_block *nb, unsigned long code,
+			     void *unused)
+{
+	/* INIT is blocked in VMX operation: a reboot would hang. */
+	vmx_rebooting = true;
+	if (vmx_enabled)
+		on_each_cpu(vmx_cpu_off_ipi, NULL, 1);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block vmx_reboot_nb = {
+	.notifier_call = vmx_reboot_notify,
+};
+
+/* At module load: the per-CPU lists, CPU hotplug and the reboot notifier. */
+int vmx_hw_init(void)
+{
+	int err, cpu;
+
+	for_each_possible_cpu(cpu)
+		INIT_LIST_HEAD(&per_cpu_ptr(&vmx_cpu, cpu)->loaded);
+	err = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "vmctl/vmx:online",
+					vmx_cpu_online, vmx_cpu_offline);
+	if (err < 0) {
+		pr_info("cannot load: CPU hotplug state unavailable (%d)\n",
+			err);
+		return err;
+	}
+	vmx_cpuhp_state = err;
+	register_reboot_notifier(&vmx_reboot_nb);
+	return 0;
+}
+
+void vmx_hw_exit(void)
+{
+	unregister_reboot_notifier(&vmx_reboot_nb);
+	if (vmx_cpuhp_state >= 0)
+		cpuhp_remove_state_nocalls(vmx_cpuhp_state);
+}
