@@ -202,6 +202,14 @@ unsigned int vmctl_vcpu_id(struct vmctl_vcpu *vcpu);
 /*
  * Register access.  Reads are fetched from the kernel at most once between
  * two runs (the library caches them); writes go to the kernel at once.
+ *
+ * Pending IN: after an IN exit the instruction completes on the next run
+ * (see vmctl_vcpu_run()), and until then RIP points at the IN.  A
+ * successful vmctl_vcpu_set_regs() or vmctl_vcpu_set_sregs() discards that
+ * pending IN: the guest resumes from exactly the state set, and if that
+ * state still points at the IN, it executes again.  To complete the IN
+ * first, call vmctl_vcpu_request_exit() and then vmctl_vcpu_run(), which
+ * completes it and returns -EINTR.
  */
 int vmctl_vcpu_get_regs(struct vmctl_vcpu *vcpu, struct vmctl_regs *regs);
 int vmctl_vcpu_set_regs(struct vmctl_vcpu *vcpu, const struct vmctl_regs *regs);
@@ -294,15 +302,18 @@ struct vmctl_exit {
  * Enters the guest once (one VMCTL_RUN) and describes the exit in *exit,
  * without dispatching anything.  After a VMCTL_EXIT_IO for IN, call
  * vmctl_vcpu_complete_in() before running again, or the guest reads all
- * ones.  Returns 0, or: -EINTR a signal interrupted the run (exit->reason
- * VMCTL_EXIT_INTR; run again to continue); -EINVAL the vCPU was shut down;
- * -EBUSY running in another thread.
+ * ones; setting registers in between discards the IN instead (see
+ * "Pending IN" above).  Returns 0, or: -EINTR a signal or
+ * vmctl_vcpu_request_exit() interrupted the run, after completing a
+ * pending IN (exit->reason VMCTL_EXIT_INTR; run again to continue);
+ * -EINVAL the vCPU was shut down; -EBUSY running in another thread.
  */
 int vmctl_vcpu_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit);
 
 /*
  * Sets the value the pending IN reads (low size bytes).  Errors: -EINVAL
- * the last exit was not an IN.
+ * no IN is pending (the last exit was not an IN, or registers were set or
+ * the run interrupted since).
  */
 int vmctl_vcpu_complete_in(struct vmctl_vcpu *vcpu, uint32_t value);
 
@@ -311,7 +322,8 @@ int vmctl_vcpu_complete_in(struct vmctl_vcpu *vcpu, uint32_t value);
  * until an exit the caller must see: HLT, shutdown, entry failure,
  * internal error, MMIO, VMCTL_EXIT_UNHANDLED_IO, VMCTL_EXIT_HANDLER_ERROR.
  * After the last two, running again completes the instruction as if no
- * device were there (an IN reads all ones).  Returns 0 with *exit filled, or
+ * device were there (an IN reads all ones), unless registers are set
+ * first (see "Pending IN").  Returns 0 with *exit filled, or
  * a negative errno as vmctl_vcpu_run() (-EINTR: exit->reason is
  * VMCTL_EXIT_INTR; calling again resumes, completing a pending IN).
  */
