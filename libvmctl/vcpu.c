@@ -28,13 +28,13 @@ VMCTL_EXPORT int vmctl_vcpu_create(struct vmctl_vm *vm, unsigned int id,
 	args.vcpu_id = id;
 	vcpu->fd = ioctl(vm->fd, VMCTL_CREATE_VCPU, &args);
 	if (vcpu->fd < 0) {
-		err = -errno;
+		err = errno == ENFILE ? -EMFILE : -errno;
 		goto out_free;
 	}
 	run = mmap(NULL, VMCTL_RUN_MMAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
 		   vcpu->fd, 0);
 	if (run == MAP_FAILED) {
-		err = -errno;
+		err = errno == EIO ? -EIO : -ENOMEM;
 		goto out_close;
 	}
 	vcpu->run = run;
