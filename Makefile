@@ -6,7 +6,8 @@
 #   make mutants      plant each bug of testbed/mutants/ and show make check catches it
 #   make demo         run the demo guest, directly or inside Bochs
 #   make bench        vmctl against KVM in one Bochs boot; build/bench/bench.json
-#   make install      module (modules_install + depmod), library, header, .pc, tools
+#   make install      module (modules_install + depmod), library, header, .pc,
+#                     tools, man pages (see below for the parts and uninstall)
 #   make dkms-install module through DKMS instead (rebuilt for new kernels)
 #
 # KDIR is the kernel build tree for the module.  By default it is the one of
@@ -60,13 +61,73 @@ demo:
 	$(MAKE) all
 	testbed/demo
 
-install: all
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod INSTALL_MOD_PATH=$(DESTDIR) modules_install
-	[ -n "$(DESTDIR)" ] || depmod -a $(notdir $(patsubst %/build,%,$(KDIR)))
-	$(MAKE) -C libvmctl install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
-	$(MAKE) -C vmctl install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
-	$(MAKE) -C vmtop install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
-	install -D -m 644 include/uapi/linux/vmctl.h $(DESTDIR)$(PREFIX)/include/linux/vmctl.h
+# Installation.  PREFIX (default /usr/local), DESTDIR (a staging root) and
+# the directories below can be given on the command line; they reach every
+# sub-make.  LIBDIR is Debian's multiarch directory where the compiler
+# knows one (e.g. $(PREFIX)/lib/x86_64-linux-gnu), else $(PREFIX)/lib.
+#
+#   make install-user     library, headers, libvmctl.pc, vmctl, vmtop, man
+#                         pages: no kernel headers needed
+#   make install-module   vmctl.ko through Kbuild's modules_install into
+#                         /lib/modules/KRELEASE/$(MODDIR), signed if the
+#                         kernel tree has its signing key, then depmod
+#   make install          both
+#   make uninstall        (-user, -module) removes what they installed
+MANDIR ?= $(PREFIX)/share/man
+MODDIR ?= updates
+INSTALL_VARS := PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) MANDIR=$(MANDIR)
+MOD_RELEASE := $(notdir $(patsubst %/build,%,$(KDIR)))
+MOD_PATH     = $(DESTDIR)/lib/modules/$(MOD_RELEASE)/$(MODDIR)
+# Kbuild signs at modules_install when CONFIG_MODULE_SIG_ALL is set, with
+# this key (relative to the kernel tree unless absolute).  Distribution
+# kernels keep their key private: then we say so instead of letting
+# sign-file print SSL errors.
+SIG_KEY := $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\(.*\)"$$/\1/p' $(KDIR)/.config 2>/dev/null)
+SIG_ALL := $(shell grep -qx 'CONFIG_MODULE_SIG_ALL=y' $(KDIR)/.config 2>/dev/null && echo y)
+SIG_KEY_PATH := $(if $(filter /%,$(SIG_KEY)),$(SIG_KEY),$(KDIR)/$(SIG_KEY))
+
+install: install-user install-module
+
+install-user: libvmctl vmctl vmtop
+	$(MAKE) -C libvmctl install $(INSTALL_VARS)
+	$(MAKE) -C vmctl install $(INSTALL_VARS)
+	$(MAKE) -C vmtop install $(INSTALL_VARS)
+	$(MAKE) -C man install $(INSTALL_VARS)
+
+install-module: kmod
+	@echo "vmctl: installing vmctl.ko for Linux $(MOD_RELEASE) into $(MOD_PATH) (Kbuild modules_install)"
+	@echo "vmctl: (Kbuild's own depmod needs System.map, which kernel header packages lack:"
+	@echo "vmctl: it says so and skips; this Makefile runs depmod itself afterwards)"
+ifeq ($(SIG_ALL),y)
+	@if [ -f "$(SIG_KEY_PATH)" ]; then \
+		echo "vmctl: signing it with $(SIG_KEY_PATH) (CONFIG_MODULE_SIG_ALL)"; \
+	else \
+		echo "vmctl: not signing it: the kernel tree has no signing key ($(SIG_KEY_PATH));"; \
+		echo "vmctl: a kernel that enforces signatures (Secure Boot, module.sig_enforce=1)"; \
+		echo "vmctl: refuses it until you sign it with an enrolled key (e.g. DKMS's MOK)"; \
+	fi
+endif
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=$(MODDIR) \
+		$(if $(wildcard $(SIG_KEY_PATH)),,CONFIG_MODULE_SIG_ALL=) modules_install
+	@if [ -z "$(DESTDIR)" ]; then \
+		echo "vmctl: depmod -a $(MOD_RELEASE) (so that modprobe vmctl finds it)"; \
+		depmod -a $(MOD_RELEASE); \
+	else \
+		echo "vmctl: not running depmod in the staging directory $(DESTDIR):"; \
+		echo "vmctl: run depmod -a $(MOD_RELEASE) on the machine it is copied to"; \
+	fi
+
+uninstall: uninstall-user uninstall-module
+
+uninstall-user:
+	$(MAKE) -C libvmctl uninstall $(INSTALL_VARS)
+	$(MAKE) -C vmctl uninstall $(INSTALL_VARS)
+	$(MAKE) -C vmtop uninstall $(INSTALL_VARS)
+	$(MAKE) -C man uninstall $(INSTALL_VARS)
+
+uninstall-module:
+	rm -f $(MOD_PATH)/vmctl.ko $(MOD_PATH)/vmctl.ko.xz $(MOD_PATH)/vmctl.ko.gz $(MOD_PATH)/vmctl.ko.zst
+	[ -n "$(DESTDIR)" ] || depmod -a $(MOD_RELEASE)
 
 dkms-install:
 	rm -rf /usr/src/vmctl-$(DKMS_VERSION)
@@ -84,4 +145,5 @@ clean:
 	for d in $(USERSPACE) bench tests/decoder; do $(MAKE) -C $$d clean || exit 1; done
 	rm -rf build
 
-.PHONY: all kmod $(USERSPACE) bench-prog bench check mutants demo install dkms-install dkms-uninstall clean
+.PHONY: all kmod $(USERSPACE) bench-prog bench check mutants demo install install-user \
+	install-module uninstall uninstall-user uninstall-module dkms-install dkms-uninstall clean

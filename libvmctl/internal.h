@@ -90,6 +90,19 @@ int vm_mem_check_new(const struct vmctl_mem *mem, unsigned int nmem,
 void *vm_mem_translate(const struct vmctl_mem *mem, unsigned int nmem,
 		       uint64_t gpa, uint64_t len);
 
+/*
+ * The errors each public function documents, with a message for each
+ * (errors.c): what vmctl_strerror_call() says, and what errors_test
+ * checks against libvmctl.h and against the functions themselves.
+ */
+struct err_msg {
+	const char *func;		/* e.g. "vmctl_sys_open" */
+	int err;			/* negative errno */
+	const char *msg;
+};
+extern const struct err_msg err_msgs[];
+extern const unsigned int err_nmsgs;
+
 /* Fills exit from a run structure. */
 void vcpu_decode_exit(const struct vmctl_run *run, struct vmctl_exit *exit);
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -14,9 +15,38 @@ VMCTL_EXPORT int vmctl_lib_version(void)
 	return LIBVMCTL_VERSION;
 }
 
+/*
+ * Folds open(2)'s many errnos into the few vmctl_sys_open() documents, each
+ * with one meaning a caller can act on.
+ */
+static int open_error(int e)
+{
+	switch (e) {
+	case ENOENT:
+	case ENOTDIR:
+	case ELOOP:
+	case ENAMETOOLONG:
+		return -ENOENT;		/* no node at that path */
+	case EACCES:
+	case EPERM:
+	case EROFS:
+		return -EACCES;
+	case EMFILE:
+	case ENFILE:
+		return -EMFILE;
+	case ENOMEM:
+		return -ENOMEM;
+	case EISDIR:
+		return -ENOTTY;		/* something, but not our device */
+	default:
+		return -ENODEV;		/* e.g. ENXIO: a node without a driver */
+	}
+}
+
 VMCTL_EXPORT int vmctl_sys_open_path(const char *path, struct vmctl_sys **sysp)
 {
 	struct vmctl_sys *sys;
+	struct stat st;
 	int fd, version, err;
 
 	if (!path || !sysp)
@@ -25,16 +55,22 @@ VMCTL_EXPORT int vmctl_sys_open_path(const char *path, struct vmctl_sys **sysp)
 
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
+		return open_error(errno);
 
 	/*
 	 * Check the version before anything else: a module speaking another
-	 * ABI would misread every structure we pass it.
+	 * ABI would misread every structure we pass it.  Anything that is not
+	 * a character device answering it (a regular file, another driver,
+	 * whatever errno that driver picks for an unknown ioctl) is "not a
+	 * vmctl device".
 	 */
+	if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode)) {
+		err = -ENOTTY;
+		goto out_close;
+	}
 	version = ioctl(fd, VMCTL_GET_API_VERSION);
 	if (version < 0) {
-		/* Not our device at all (e.g. a path to some other file). */
-		err = errno == ENOTTY ? -ENOTTY : -errno;
+		err = -ENOTTY;
 		goto out_close;
 	}
 	if (version != VMCTL_API_VERSION) {
@@ -119,24 +155,4 @@ VMCTL_EXPORT const char *vmctl_cap_name(uint64_t cap_bit)
 		if (cap_names[i].bit == cap_bit)
 			return cap_names[i].name;
 	return NULL;
-}
-
-VMCTL_EXPORT const char *vmctl_strerror(int err)
-{
-	switch (err) {
-	case -ENOENT:
-		return "not found: the vmctl module is not loaded "
-		       "(modprobe vmctl; it refuses to load without VT-x: see dmesg)";
-	case -EACCES:
-	case -EPERM:
-		return "permission denied (" VMCTL_DEFAULT_DEVICE " is root only)";
-	case -EPROTO:
-		return "the vmctl module speaks another API version than this library";
-	case -ENOTTY:
-		return "not a vmctl device";
-	case -EBUSY:
-		return "device or resource busy (another hypervisor may hold VT-x: see dmesg)";
-	default:
-		return strerror(-err);
-	}
 }

@@ -28,13 +28,13 @@ VMCTL_EXPORT int vmctl_vcpu_create(struct vmctl_vm *vm, unsigned int id,
 	args.vcpu_id = id;
 	vcpu->fd = ioctl(vm->fd, VMCTL_CREATE_VCPU, &args);
 	if (vcpu->fd < 0) {
-		err = -errno;
+		err = errno == ENFILE ? -EMFILE : -errno;
 		goto out_free;
 	}
 	run = mmap(NULL, VMCTL_RUN_MMAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
 		   vcpu->fd, 0);
 	if (run == MAP_FAILED) {
-		err = -errno;
+		err = errno == EIO ? -EIO : -ENOMEM;
 		goto out_close;
 	}
 	vcpu->run = run;
@@ -100,6 +100,8 @@ VMCTL_EXPORT int vmctl_vcpu_set_regs(struct vmctl_vcpu *vcpu,
 	vcpu->regs_valid = false;
 	if (ioctl(vcpu->fd, VMCTL_SET_REGS, regs) < 0)
 		return -errno;
+	/* The kernel discarded a pending IN: nothing left to complete. */
+	vcpu->in_pending = false;
 	return 0;
 }
 
@@ -125,6 +127,7 @@ VMCTL_EXPORT int vmctl_vcpu_set_sregs(struct vmctl_vcpu *vcpu,
 	vcpu->sregs_valid = false;
 	if (ioctl(vcpu->fd, VMCTL_SET_SREGS, sregs) < 0)
 		return -errno;
+	vcpu->in_pending = false;
 	return 0;
 }
 
@@ -258,10 +261,11 @@ VMCTL_EXPORT int vmctl_vcpu_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit
 	err = ioctl(vcpu->fd, VMCTL_RUN) < 0 ? -errno : 0;
 	if (err == -EINTR) {
 		/*
-		 * The pending IN (if any) was not completed: the kernel
-		 * completes it on the next RUN from run->io.data, which the
-		 * caller's value still occupies.
+		 * RUN completes a pending IN before it looks for a signal or
+		 * immediate_exit: the IN (if any) is done, with the value
+		 * in run->io.data.
 		 */
+		vcpu->in_pending = false;
 		memset(exit, 0, sizeof(*exit));
 		exit->reason = VMCTL_EXIT_INTR;
 		snprintf(exit->message, sizeof(exit->message), "interrupted by a signal");

@@ -25,9 +25,10 @@ VMCTL_EXPORT int vmctl_vm_create(struct vmctl_sys *sys, struct vmctl_vm **vmp)
 	if (!vm)
 		return -ENOMEM;
 	pio_map_init(&vm->pio);
-	err = -pthread_rwlock_init(&vm->pio_lock, NULL);
-	if (err)
+	if (pthread_rwlock_init(&vm->pio_lock, NULL)) {
+		err = -ENOMEM;
 		goto out_free;
+	}
 
 	/* Kept so that memory checks know the guest's address width. */
 	err = vmctl_sys_get_caps(sys, &vm->caps);
@@ -36,7 +37,7 @@ VMCTL_EXPORT int vmctl_vm_create(struct vmctl_sys *sys, struct vmctl_vm **vmp)
 
 	vm->fd = ioctl(sys->fd, VMCTL_CREATE_VM, &args);
 	if (vm->fd < 0) {
-		err = -errno;
+		err = errno == ENFILE ? -EMFILE : -errno;
 		goto out_lock;
 	}
 	*vmp = vm;
@@ -138,7 +139,7 @@ VMCTL_EXPORT int vmctl_vm_mem_add(struct vmctl_vm *vm, uint64_t gpa, uint64_t si
 	host = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (host == MAP_FAILED)
-		return -errno;
+		return -ENOMEM;
 
 	slot.slot = i;
 	slot.flags = flags & VMCTL_MEM_READONLY ? VMCTL_SLOT_READONLY : 0;
@@ -203,6 +204,26 @@ VMCTL_EXPORT int vmctl_vm_read(struct vmctl_vm *vm, uint64_t gpa, void *buf, siz
 	return 0;
 }
 
+/* Folds open(2)'s errnos into those vmctl_vm_load_flat() documents. */
+static long load_open_error(int e)
+{
+	switch (e) {
+	case ENOENT:
+	case ENOTDIR:
+	case ELOOP:
+	case ENAMETOOLONG:
+		return -ENOENT;
+	case EACCES:
+	case EPERM:
+		return -EACCES;
+	case EMFILE:
+	case ENFILE:
+		return -EMFILE;
+	default:
+		return -EIO;
+	}
+}
+
 VMCTL_EXPORT long vmctl_vm_load_flat(struct vmctl_vm *vm, const char *path, uint64_t gpa)
 {
 	struct stat st;
@@ -213,15 +234,16 @@ VMCTL_EXPORT long vmctl_vm_load_flat(struct vmctl_vm *vm, const char *path, uint
 
 	if (!vm || !path)
 		return -EINVAL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO must be refused, not waited on. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
-		return -errno;
+		return load_open_error(errno);
 	if (fstat(fd, &st) < 0) {
-		err = -errno;
+		err = -EIO;
 		goto out_close;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		err = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+		err = S_ISDIR(st.st_mode) ? -EISDIR : -ENOEXEC;
 		goto out_close;
 	}
 	if (st.st_size == 0) {
@@ -239,7 +261,7 @@ VMCTL_EXPORT long vmctl_vm_load_flat(struct vmctl_vm *vm, const char *path, uint
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			err = -errno;
+			err = -EIO;
 			goto out_close;
 		}
 		if (n == 0)	/* the file shrank under us */

@@ -13,7 +13,7 @@ void tvm_create(struct tvm *t, uint64_t mem_size)
 	err = vmctl_sys_open(&t->sys);
 	if (err)
 		tap_bail("open %s: %s (this test needs vmctl.ko loaded on a CPU with VT-x)",
-			 VMCTL_DEFAULT_DEVICE, vmctl_strerror(err));
+			 VMCTL_DEFAULT_DEVICE, vmctl_strerror_call("vmctl_sys_open", err));
 	err = vmctl_vm_create(t->sys, &t->vm);
 	if (err)
 		tap_bail("vmctl_vm_create: %s", vmctl_strerror(err));

@@ -26,12 +26,14 @@ static void usage(FILE *f)
 "  --mem SIZE          guest memory at guest-physical 0 (default 16M; K, M, G)\n"
 "  --load-addr GPA     where the image goes (default 0x1000)\n"
 "  --mode real|long    real mode (default) or 64-bit mode\n"
-"  --entry ADDR        where the vCPU starts (default: the load address);\n"
-"                      in real mode also SEG:OFF\n"
+"  --entry ADDR        where the vCPU starts (default: the load address)\n"
+"  --entry SEG:OFF     real mode: start at SEG:OFF with CS, DS, ES, FS, GS\n"
+"                      and SS all SEG (base SEG * 16), IP = OFF\n"
 "  --verbose, -v       say why the guest stopped even when it stopped cleanly\n"
 "\n"
-"Real mode: CS = DS = ES = SS = load address / 16, IP = entry - load address,\n"
-"SP = 0 (the stack grows down from the top of that 64 KiB segment).\n"
+"Real mode with --entry ADDR: CS, DS, ES, FS, GS and SS = load address / 16,\n"
+"IP = ADDR - load address.  SP = 0 (the stack grows down from the top of the\n"
+"64 KiB stack segment).\n"
 "Long mode: guest memory is identity-mapped; page tables and a GDT occupy the\n"
 "top pages of guest memory and the stack grows down below them.\n"
 "\n"
@@ -65,7 +67,7 @@ static int open_sys(struct vmctl_sys **sys)
 
 	if (err)
 		fprintf(stderr, "%s: cannot open %s: %s\n", prog, VMCTL_DEFAULT_DEVICE,
-			vmctl_strerror(err));
+			vmctl_strerror_call("vmctl_sys_open", err));
 	return err;
 }
 
@@ -182,7 +184,9 @@ static int setup_vcpu(struct vmctl_vm *vm, struct vmctl_vcpu *vcpu,
 	}
 	(void)vm;
 	if (ret)
-		fprintf(stderr, "%s: cannot set up the vCPU: %s\n", prog, vmctl_strerror(ret));
+		fprintf(stderr, "%s: cannot set up the vCPU: %s\n", prog,
+			vmctl_strerror_call(o->mode == MODE_LONG ? "vmctl_vcpu_setup_long_mode" :
+					    "vmctl_vcpu_setup_real_mode", ret));
 	return ret;
 }
 
@@ -203,7 +207,8 @@ static int run_guest(struct vmctl_vcpu *vcpu, struct debug_exit *dexit, bool ver
 		if (err == -EINTR)
 			continue;	/* a signal we do not act on */
 		if (err) {
-			fprintf(stderr, "%s: run failed: %s\n", prog, vmctl_strerror(err));
+			fprintf(stderr, "%s: run failed: %s\n", prog,
+				vmctl_strerror_call("vmctl_vcpu_run_loop", err));
 			return STATUS_FAILURE;
 		}
 		if (exit.reason == VMCTL_EXIT_UNHANDLED_IO) {
@@ -262,13 +267,14 @@ static int cmd_run(int argc, char **argv)
 	ret = vmctl_vm_create(sys, &vm);
 	vmctl_sys_close(sys);
 	if (ret) {
-		fprintf(stderr, "%s: cannot create a VM: %s\n", prog, vmctl_strerror(ret));
+		fprintf(stderr, "%s: cannot create a VM: %s\n", prog,
+			vmctl_strerror_call("vmctl_vm_create", ret));
 		return STATUS_FAILURE;
 	}
 	ret = vmctl_vm_mem_add(vm, 0, o.mem, 0, NULL);
 	if (ret < 0) {
 		fprintf(stderr, "%s: cannot add %" PRIu64 " bytes of guest memory: %s\n",
-			prog, o.mem, vmctl_strerror(ret));
+			prog, o.mem, vmctl_strerror_call("vmctl_vm_mem_add", ret));
 		goto out_vm;
 	}
 	size = vmctl_vm_load_flat(vm, o.flat, o.load_addr);
@@ -278,12 +284,13 @@ static int cmd_run(int argc, char **argv)
 				" (--mem %" PRIu64 ")\n", prog, o.flat, o.load_addr, o.mem);
 		else
 			fprintf(stderr, "%s: cannot load %s: %s\n", prog, o.flat,
-				size == -ENOEXEC ? "empty file" : strerror((int)-size));
+				vmctl_strerror_call("vmctl_vm_load_flat", (int)size));
 		goto out_vm;
 	}
 	ret = vmctl_vcpu_create(vm, 0, &vcpu);
 	if (ret) {
-		fprintf(stderr, "%s: cannot create a vCPU: %s\n", prog, vmctl_strerror(ret));
+		fprintf(stderr, "%s: cannot create a vCPU: %s\n", prog,
+			vmctl_strerror_call("vmctl_vcpu_create", ret));
 		goto out_vm;
 	}
 	if (setup_vcpu(vm, vcpu, &o, size))
@@ -292,7 +299,8 @@ static int cmd_run(int argc, char **argv)
 	if (!ret)
 		ret = vmctl_vm_pio_register(vm, DEBUG_EXIT_PORT, 1, debug_exit_pio, &dexit);
 	if (ret) {
-		fprintf(stderr, "%s: cannot register devices: %s\n", prog, vmctl_strerror(ret));
+		fprintf(stderr, "%s: cannot register devices: %s\n", prog,
+			vmctl_strerror_call("vmctl_vm_pio_register", ret));
 		goto out_vm;
 	}
 

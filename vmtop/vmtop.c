@@ -19,12 +19,14 @@ static void describe(char *buf, size_t len)
 	int err, bit;
 
 	err = vmctl_sys_open(&sys);
-	if (!err) {
-		err = vmctl_sys_get_caps(sys, &caps);
-		vmctl_sys_close(sys);
-	}
 	if (err) {
-		snprintf(buf, len, "module: %s", vmctl_strerror(err));
+		snprintf(buf, len, "module: %s", vmctl_strerror_call("vmctl_sys_open", err));
+		return;
+	}
+	err = vmctl_sys_get_caps(sys, &caps);
+	vmctl_sys_close(sys);
+	if (err) {
+		snprintf(buf, len, "module: %s", vmctl_strerror_call("vmctl_sys_get_caps", err));
 		return;
 	}
 	caps.backend_name[sizeof(caps.backend_name) - 1] = '\0';

@@ -301,6 +301,8 @@ int vmx_set_regs(struct vmctl_vcpu *vcpu, const struct vmctl_regs *regs)
 	vmcs_writel(VMCS_GUEST_RSP, regs->rsp);
 	vmcs_writel(VMCS_GUEST_RIP, regs->rip);
 	vmcs_writel(VMCS_GUEST_RFLAGS, regs->rflags);
+	/* The state written is the state resumed: drop a pending IN. */
+	v->io_in_pending = false;
 	v->check_guest_state = true;
 	return vmx_vcpu_put();
 }
@@ -392,6 +394,8 @@ int vmx_set_sregs(struct vmctl_vcpu *vcpu,
 	v->cr2 = s.cr2;
 	v->cr8 = s.cr8;
 	v->load_pdptes = false;
+	/* As SET_REGS: completing an IN would move RIP from what was set. */
+	v->io_in_pending = false;
 	v->check_guest_state = true;
 	return vmx_vcpu_put();
 }

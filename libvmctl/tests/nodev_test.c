@@ -74,8 +74,9 @@ int main(void)
 
 	err = vmctl_sys_open_path("/nonexistent/vmctl", &sys);
 	tap_ok(err == -ENOENT && sys == NULL, "missing device: -ENOENT, handle NULL");
-	tap_ok(strstr(vmctl_strerror(-ENOENT), "not loaded") != NULL,
-	       "-ENOENT explains the module is not loaded: %s", vmctl_strerror(-ENOENT));
+	tap_ok(strstr(vmctl_strerror_call("vmctl_sys_open", -ENOENT), "not loaded") != NULL,
+	       "-ENOENT of vmctl_sys_open explains the module is not loaded: %s",
+	       vmctl_strerror_call("vmctl_sys_open", -ENOENT));
 	err = vmctl_sys_open_path("/dev/null", &sys);
 	tap_ok(err == -ENOTTY, "a device that is not vmctl: -ENOTTY (%d)", err);
 	if (access(VMCTL_DEFAULT_DEVICE, F_OK) != 0) {

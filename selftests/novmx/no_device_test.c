@@ -51,8 +51,8 @@ int main(void)
 	       VMCTL_DEFAULT_DEVICE " does not exist");
 	err = vmctl_sys_open(&sys);
 	tap_ok(err == -ENOENT && !sys, "vmctl_sys_open: -ENOENT (%d)", err);
-	tap_ok(strstr(vmctl_strerror(err), "not loaded") != NULL, "explained: %s",
-	       vmctl_strerror(err));
+	tap_ok(strstr(vmctl_strerror_call("vmctl_sys_open", err), "not loaded") != NULL,
+	       "explained: %s", vmctl_strerror_call("vmctl_sys_open", err));
 
 	st = run(VMCTL_BIN " info 2>&1", out, sizeof(out));
 	diag_lines(out);

@@ -237,9 +237,18 @@ struct vmctl_run {
 	union {
 		/*
 		 * VMCTL_EXIT_IO.  For OUT, data holds the value written (low
-		 * size bytes).  For IN, user space stores the value to read in
-		 * data; the next RUN puts it into AL/AX/EAX and completes the
-		 * instruction.  RIP still points at the instruction until then.
+		 * size bytes); RIP is already past the instruction.  For IN,
+		 * user space stores the value to read in data; the next RUN
+		 * puts it into AL/AX/EAX and completes the instruction.  RIP
+		 * (and GET_REGS) still shows the IN until then.
+		 *
+		 * Pending IN rule: VMCTL_SET_REGS and VMCTL_SET_SREGS, when
+		 * they succeed, discard a pending IN: the guest resumes from
+		 * exactly the state written, and an IN that state still
+		 * points at executes again (a new exit).  To complete the IN
+		 * first (e.g. before saving or changing state), RUN with
+		 * immediate_exit set: RUN completes a pending IN before it
+		 * looks at immediate_exit, then returns -EINTR.
 		 */
 		struct {
 			__u16 port;
@@ -352,7 +361,10 @@ struct vmctl_run {
 #define VMCTL_RUN		_IO(VMCTL_IOCTL_MAGIC, 0x20)
 
 #define VMCTL_GET_REGS		_IOR(VMCTL_IOCTL_MAGIC, 0x21, struct vmctl_regs)
-/* Errors: -EINVAL RFLAGS reserved bits (bit 1 must be 1; 3, 5, 15, 22-63 0). */
+/*
+ * Errors: -EINVAL RFLAGS reserved bits (bit 1 must be 1; 3, 5, 15, 22-63 0).
+ * On success a pending IN is discarded (see run.io).
+ */
 #define VMCTL_SET_REGS		_IOW(VMCTL_IOCTL_MAGIC, 0x22, struct vmctl_regs)
 
 #define VMCTL_GET_SREGS		_IOR(VMCTL_IOCTL_MAGIC, 0x23, struct vmctl_sregs)
@@ -360,9 +372,10 @@ struct vmctl_run {
  * Errors: -EINVAL reserved bits set in CR0/CR3/CR4/EFER/CR8, CR0.PG without
  * CR0.PE, CR0.NW without CR0.CD, CR4.VMXE, EFER.LME|CR0.PG without CR4.PAE,
  * reserved not 0.  The state is checked as a whole; on error nothing
- * changes.  Segment and descriptor-table consistency is the hardware's to
- * judge: a bad one makes the next RUN end in VMCTL_EXIT_FAIL_ENTRY whose
- * message names the first failing check.
+ * changes, on success a pending IN is discarded (see run.io).  Segment
+ * and descriptor-table consistency is the hardware's to judge: a bad one
+ * makes the next RUN end in VMCTL_EXIT_FAIL_ENTRY whose message names the
+ * first failing check.
  */
 #define VMCTL_SET_SREGS		_IOW(VMCTL_IOCTL_MAGIC, 0x24, struct vmctl_sregs)
 

@@ -11,7 +11,12 @@
  * Conventions:
  *   - Functions that can fail return 0 (or a non-negative value where
  *     documented) on success and a negative errno on failure; errno itself
- *     is not part of the interface.
+ *     is not part of the interface.  Each function's comment lists every
+ *     errno it returns ("Errors:"), and only those; -EINVAL always
+ *     includes a NULL handle or pointer argument.  vmctl_strerror_call()
+ *     gives the message that fits the function and errno.
+ *   - -EIO from a function that calls the kernel means this process did
+ *     not create the VM (e.g. a child after fork()).
  *   - Whoever creates destroys: an _open() or _create() function hands
  *     out a handle that the caller releases with the matching _close() or
  *     _destroy().  A VM
@@ -59,25 +64,32 @@ int vmctl_lib_version(void);
 /*
  * Opens /dev/vmctl and checks that the module speaks VMCTL_API_VERSION.
  * On success stores a new handle in *sysp (free with vmctl_sys_close()).
- * Errors: -ENOENT no /dev/vmctl (module not loaded: see vmctl_strerror());
- * -EACCES not permitted; -EPROTO the module's API version differs; -EINVAL
- * sysp is NULL; others from open(2).
+ * Errors: -ENOENT no /dev/vmctl (the module is not loaded); -EACCES not
+ * permitted; -ENODEV the node could not be opened otherwise (e.g. no
+ * driver behind it); -ENOTTY the node is not a vmctl device; -EPROTO the
+ * module's API version differs; -EMFILE too many open files; -ENOMEM;
+ * -EINVAL sysp is NULL.
  */
 int vmctl_sys_open(struct vmctl_sys **sysp);
 
-/* As vmctl_sys_open(), with another device node (tests, containers). */
+/*
+ * As vmctl_sys_open(), with another device node (tests, containers).
+ * Errors: -ENOENT nothing at path; -EACCES; -ENODEV; -ENOTTY path is not a
+ * vmctl device (a regular file, a directory, another driver's node);
+ * -EPROTO; -EMFILE; -ENOMEM; -EINVAL path or sysp is NULL.
+ */
 int vmctl_sys_open_path(const char *path, struct vmctl_sys **sysp);
 
 /* Closes the handle; NULL is ignored.  VMs created from it live on. */
 void vmctl_sys_close(struct vmctl_sys *sys);
 
-/* Returns the module's API version (>= 0) or a negative errno. */
+/* Returns the module's API version (>= 0).  Errors: -EINVAL sys is NULL. */
 int vmctl_sys_api_version(struct vmctl_sys *sys);
 
-/* Copies the module's capabilities into *caps. */
+/* Copies the module's capabilities into *caps.  Errors: -EINVAL. */
 int vmctl_sys_get_caps(struct vmctl_sys *sys, struct vmctl_caps *caps);
 
-/* Copies the module's current resource usage into *usage. */
+/* Copies the module's current resource usage into *usage.  Errors: -EINVAL. */
 int vmctl_sys_get_usage(struct vmctl_sys *sys, struct vmctl_usage *usage);
 
 /*
@@ -87,9 +99,18 @@ int vmctl_sys_get_usage(struct vmctl_sys *sys, struct vmctl_usage *usage);
 const char *vmctl_cap_name(uint64_t cap_bit);
 
 /*
- * Like strerror(), with the hints a user needs for this library's errors
- * (e.g. -ENOENT: "vmctl module not loaded").  err is a negative errno.
- * Returns static storage.
+ * The message for err (a negative errno) returned by the libvmctl function
+ * named func (e.g. "vmctl_sys_open"), as documented beside that function:
+ * -ENOENT from vmctl_sys_open() says the module is not loaded, from
+ * vmctl_vm_mem_remove() that there is no such slot.  Falls back to
+ * vmctl_strerror(err) for an unknown func or errno.  Static storage.
+ */
+const char *vmctl_strerror_call(const char *func, int err);
+
+/*
+ * Like strerror(), for a negative errno whose call is not known; hints only
+ * where the errno means one thing in this library (-EPROTO).  Prefer
+ * vmctl_strerror_call().  Static storage.
  */
 const char *vmctl_strerror(int err);
 
@@ -100,7 +121,8 @@ const char *vmctl_strerror(int err);
 /*
  * Creates a VM.  On success stores a new handle in *vmp (free with
  * vmctl_vm_destroy()).  Errors: -EBUSY another hypervisor holds VT-x (the
- * kernel log says what to do); -ENOMEM; -EINVAL bad argument.
+ * kernel log says what to do); -ENOMEM; -EMFILE too many open files;
+ * -EINVAL sys or vmp is NULL.
  */
 int vmctl_vm_create(struct vmctl_sys *sys, struct vmctl_vm **vmp);
 
@@ -120,16 +142,17 @@ void vmctl_vm_destroy(struct vmctl_vm *vm);
  * If hostp is not NULL, *hostp receives the host address of the first
  * byte; it stays valid until the memory is removed or the VM destroyed (the
  * library unmaps it: never munmap() it yourself).
- * Returns the slot number (>= 0, for vmctl_vm_mem_remove()), or: -EINVAL
- * unaligned, zero size, wrapping range, unknown flags; -EEXIST the range
- * overlaps guest memory already added; -ENOSPC no free slot; -ENOMEM; the
- * kernel's errors for VMCTL_SET_MEMORY_SLOT.
+ * Returns the slot number (>= 0, for vmctl_vm_mem_remove()).  Errors:
+ * -EINVAL unaligned, zero size, wrapping range, unknown flags, beyond the
+ * guest's physical address width or the module's slot size, vm NULL;
+ * -EEXIST the range overlaps guest memory already added; -ENOSPC no free
+ * slot; -ENOMEM; -EIO.
  */
 int vmctl_vm_mem_add(struct vmctl_vm *vm, uint64_t gpa, uint64_t size,
 		     unsigned int flags, void **hostp);
 
 /* Removes a slot returned by vmctl_vm_mem_add() and unmaps its memory.
- * Errors: -ENOENT no such slot. */
+ * Errors: -ENOENT no such slot; -EINVAL vm is NULL; -EIO. */
 int vmctl_vm_mem_remove(struct vmctl_vm *vm, int slot);
 
 /*
@@ -146,8 +169,10 @@ int vmctl_vm_read(struct vmctl_vm *vm, uint64_t gpa, void *buf, size_t len);
 /*
  * Loads a flat binary image (copied byte for byte) at gpa.  The image must
  * fit in guest memory already added.  Returns the number of bytes loaded
- * (>= 0), or: -ERANGE the image does not fit in one slot; -ENOEXEC empty
- * file; errors of open(2)/read(2).
+ * (>= 0).  Errors: -ENOENT no such file; -EACCES not permitted; -EISDIR a
+ * directory; -ENOEXEC empty, or not a regular file (a FIFO, a device);
+ * -ERANGE the image does not fit in one slot; -EMFILE too many open
+ * files; -EIO reading failed; -EINVAL vm or path is NULL.
  */
 long vmctl_vm_load_flat(struct vmctl_vm *vm, const char *path, uint64_t gpa);
 
@@ -169,14 +194,14 @@ typedef int (*vmctl_pio_handler_t)(struct vmctl_vcpu *vcpu, uint16_t port,
 
 /*
  * Routes ports [port, port + count) to handler.  Errors: -EINVAL count 0,
- * range beyond port 0xffff, handler NULL; -EEXIST overlaps a registered
- * range; -ENOMEM.
+ * range beyond port 0xffff, vm or handler NULL; -EEXIST overlaps a
+ * registered range; -ENOMEM.
  */
 int vmctl_vm_pio_register(struct vmctl_vm *vm, uint16_t port, uint32_t count,
 			  vmctl_pio_handler_t handler, void *opaque);
 
-/* Removes the range registered at exactly this first port.
- * Errors: -ENOENT none starts there.  Waits for handlers still running. */
+/* Removes the range registered at exactly this first port.  Waits for
+ * handlers still running.  Errors: -ENOENT none starts there; -EINVAL. */
 int vmctl_vm_pio_unregister(struct vmctl_vm *vm, uint16_t port);
 
 /* ------------------------------------------------------------------------ */
@@ -187,7 +212,8 @@ int vmctl_vm_pio_unregister(struct vmctl_vm *vm, uint16_t port);
  * Creates vCPU number id (0 .. caps.max_vcpus - 1) in the x86 reset state
  * (see <linux/vmctl.h>) and maps its run structure.  On success stores a new
  * handle in *vcpup (free with vmctl_vcpu_destroy() or with the VM).
- * Errors: -EEXIST id in use; -EINVAL id out of range; -ENOMEM.
+ * Errors: -EEXIST id in use; -EINVAL id out of range, vm or vcpup NULL;
+ * -ENOMEM; -EMFILE too many open files; -EIO.
  */
 int vmctl_vcpu_create(struct vmctl_vm *vm, unsigned int id,
 		      struct vmctl_vcpu **vcpup);
@@ -202,6 +228,18 @@ unsigned int vmctl_vcpu_id(struct vmctl_vcpu *vcpu);
 /*
  * Register access.  Reads are fetched from the kernel at most once between
  * two runs (the library caches them); writes go to the kernel at once.
+ *
+ * Pending IN: after an IN exit the instruction completes on the next run
+ * (see vmctl_vcpu_run()), and until then RIP points at the IN.  A
+ * successful vmctl_vcpu_set_regs() or vmctl_vcpu_set_sregs() discards that
+ * pending IN: the guest resumes from exactly the state set, and if that
+ * state still points at the IN, it executes again.  To complete the IN
+ * first, call vmctl_vcpu_request_exit() and then vmctl_vcpu_run(), which
+ * completes it and returns -EINTR.
+ *
+ * Errors of all four: -EINVAL a NULL argument, or (set) registers the
+ * kernel refuses (see VMCTL_SET_REGS, VMCTL_SET_SREGS); -EBUSY the vCPU
+ * is running in another thread; -EIO.
  */
 int vmctl_vcpu_get_regs(struct vmctl_vcpu *vcpu, struct vmctl_regs *regs);
 int vmctl_vcpu_set_regs(struct vmctl_vcpu *vcpu, const struct vmctl_regs *regs);
@@ -211,6 +249,7 @@ int vmctl_vcpu_set_sregs(struct vmctl_vcpu *vcpu, const struct vmctl_sregs *sreg
 /*
  * Puts the vCPU in real mode at cs:ip with all data segments (DS, ES, FS,
  * GS, SS) equal to cs, SP = sp, RFLAGS = 0x2, other general registers 0.
+ * Errors: -EINVAL vcpu is NULL; -EBUSY; -EIO.
  */
 int vmctl_vcpu_setup_real_mode(struct vmctl_vcpu *vcpu, uint16_t cs,
 			       uint16_t ip, uint16_t sp);
@@ -226,6 +265,9 @@ int vmctl_vcpu_setup_real_mode(struct vmctl_vcpu *vcpu, uint16_t cs,
  * and loads CR0 (PE, PG, NE, ET, WP), CR4.PAE, EFER (LME, LMA), CR3, flat
  * segments, an empty IDT (any exception triple-faults), RIP = entry,
  * RSP = stack, RFLAGS = 0x2, other general registers 0.
+ * vmctl_vcpu_setup_long_mode() errors: -EINVAL map_size 0 or above 512
+ * GiB, tables_gpa unaligned, a NULL argument; -EFAULT the tables do not
+ * fit in one slot at tables_gpa; -EBUSY; -EIO.
  */
 struct vmctl_long_mode {
 	uint64_t tables_gpa;
@@ -234,19 +276,19 @@ struct vmctl_long_mode {
 	uint64_t stack;
 };
 
+int vmctl_vcpu_setup_long_mode(struct vmctl_vcpu *vcpu,
+			       const struct vmctl_long_mode *lm);
+
 /* Bytes of guest memory the long-mode tables need for map_size; 0 if
  * map_size is 0 or above 512 GiB. */
 uint64_t vmctl_long_mode_tables_size(uint64_t map_size);
-
-int vmctl_vcpu_setup_long_mode(struct vmctl_vcpu *vcpu,
-			       const struct vmctl_long_mode *lm);
 
 /*
  * The page-table and GDT builder behind vmctl_vcpu_setup_long_mode(),
  * working on any buffer: buf (len bytes) will be guest-physical buf_gpa.
  * Stores the CR3 value in *cr3 and the GDT base in *gdt_gpa (GDT limit is
  * VMCTL_LONG_MODE_GDT_LIMIT).  Errors: -EINVAL unaligned buf_gpa, map_size
- * 0 or too large; -ENOSPC len too small.
+ * 0 or too large, a NULL pointer; -ENOSPC len too small.
  */
 #define VMCTL_LONG_MODE_GDT_LIMIT	(5 * 8 - 1)	/* null, code, data, TSS (16 bytes) */
 int vmctl_build_long_mode_tables(void *buf, size_t len, uint64_t buf_gpa,
@@ -294,15 +336,19 @@ struct vmctl_exit {
  * Enters the guest once (one VMCTL_RUN) and describes the exit in *exit,
  * without dispatching anything.  After a VMCTL_EXIT_IO for IN, call
  * vmctl_vcpu_complete_in() before running again, or the guest reads all
- * ones.  Returns 0, or: -EINTR a signal interrupted the run (exit->reason
- * VMCTL_EXIT_INTR; run again to continue); -EINVAL the vCPU was shut down;
- * -EBUSY running in another thread.
+ * ones; setting registers in between discards the IN instead (see
+ * "Pending IN" above).  Returns 0.  Errors: -EINTR a signal or
+ * vmctl_vcpu_request_exit() interrupted the run, after completing a
+ * pending IN (exit->reason VMCTL_EXIT_INTR; run again to continue);
+ * -EINVAL the vCPU was shut down, or a NULL argument; -EBUSY running in
+ * another thread; -EIO.
  */
 int vmctl_vcpu_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit);
 
 /*
  * Sets the value the pending IN reads (low size bytes).  Errors: -EINVAL
- * the last exit was not an IN.
+ * no IN is pending (the last exit was not an IN, or registers were set or
+ * the run interrupted since).
  */
 int vmctl_vcpu_complete_in(struct vmctl_vcpu *vcpu, uint32_t value);
 
@@ -311,14 +357,15 @@ int vmctl_vcpu_complete_in(struct vmctl_vcpu *vcpu, uint32_t value);
  * until an exit the caller must see: HLT, shutdown, entry failure,
  * internal error, MMIO, VMCTL_EXIT_UNHANDLED_IO, VMCTL_EXIT_HANDLER_ERROR.
  * After the last two, running again completes the instruction as if no
- * device were there (an IN reads all ones).  Returns 0 with *exit filled, or
- * a negative errno as vmctl_vcpu_run() (-EINTR: exit->reason is
- * VMCTL_EXIT_INTR; calling again resumes, completing a pending IN).
+ * device were there (an IN reads all ones), unless registers are set
+ * first (see "Pending IN").  Returns 0 with *exit filled.  Errors, as
+ * vmctl_vcpu_run(): -EINTR (exit->reason is VMCTL_EXIT_INTR; calling
+ * again resumes); -EINVAL; -EBUSY; -EIO.
  */
 int vmctl_vcpu_run_loop(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit);
 
-/* Asks the next RUN to return -EINTR at once (e.g. from a signal handler
- * of the thread running the vCPU, to stop it for good). */
+/* Asks the next run to stop at once with -EINTR (e.g. from a signal
+ * handler of the thread running the vCPU, to stop it for good). */
 void vmctl_vcpu_request_exit(struct vmctl_vcpu *vcpu);
 
 /* Name of an exit reason, e.g. "HLT"; "unknown" otherwise. */

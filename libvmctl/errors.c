@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Error messages that fit the call that failed.  An errno alone is
+ * ambiguous (-ENOENT is "module not loaded" from vmctl_sys_open() but "no
+ * such slot" from vmctl_vm_mem_remove()), so the library keeps one message
+ * per function and errno it documents.  This table is also the list of
+ * errors each function may return: the unit test errors_test checks it
+ * against libvmctl.h, and triggers the errors it can without a device.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define OWNER	"this process did not create the VM (e.g. a child after fork())"
+#define BUSY	"the vCPU is in use by another thread"
+#define NULLARG	"invalid argument (a NULL handle or pointer)"
+
+const struct err_msg err_msgs[] = {
+	/* The system handle */
+	{ "vmctl_sys_open", -EINVAL, NULLARG },
+	{ "vmctl_sys_open", -ENOENT, "the vmctl module is not loaded "
+	  "(modprobe vmctl; it refuses to load without VT-x: see dmesg)" },
+	{ "vmctl_sys_open", -EACCES, "permission denied (" VMCTL_DEFAULT_DEVICE " is root only)" },
+	{ "vmctl_sys_open", -ENODEV, "cannot open " VMCTL_DEFAULT_DEVICE
+	  " (no driver behind it: was the module unloaded?)" },
+	{ "vmctl_sys_open", -ENOTTY, VMCTL_DEFAULT_DEVICE " is not a vmctl device" },
+	{ "vmctl_sys_open", -EPROTO, "the vmctl module speaks another API version than this library" },
+	{ "vmctl_sys_open", -EMFILE, "too many open files" },
+	{ "vmctl_sys_open", -ENOMEM, "out of memory" },
+	{ "vmctl_sys_open_path", -EINVAL, NULLARG },
+	{ "vmctl_sys_open_path", -ENOENT, "no such device node" },
+	{ "vmctl_sys_open_path", -EACCES, "permission denied" },
+	{ "vmctl_sys_open_path", -ENODEV, "cannot open the device (no driver behind it?)" },
+	{ "vmctl_sys_open_path", -ENOTTY, "not a vmctl device" },
+	{ "vmctl_sys_open_path", -EPROTO, "the vmctl module speaks another API version than this library" },
+	{ "vmctl_sys_open_path", -EMFILE, "too many open files" },
+	{ "vmctl_sys_open_path", -ENOMEM, "out of memory" },
+	{ "vmctl_sys_api_version", -EINVAL, NULLARG },
+	{ "vmctl_sys_get_caps", -EINVAL, NULLARG },
+	{ "vmctl_sys_get_usage", -EINVAL, NULLARG },
+
+	/* Virtual machines and guest memory */
+	{ "vmctl_vm_create", -EINVAL, NULLARG },
+	{ "vmctl_vm_create", -EBUSY, "another hypervisor holds VT-x (e.g. kvm_intel): see dmesg" },
+	{ "vmctl_vm_create", -ENOMEM, "out of memory" },
+	{ "vmctl_vm_create", -EMFILE, "too many open files" },
+	{ "vmctl_vm_mem_add", -EINVAL, "invalid guest memory: unaligned, empty, wrapping or beyond "
+	  "the guest's physical address width, too large, or unknown flags" },
+	{ "vmctl_vm_mem_add", -EEXIST, "the range overlaps guest memory already added" },
+	{ "vmctl_vm_mem_add", -ENOSPC, "no free memory slot" },
+	{ "vmctl_vm_mem_add", -ENOMEM, "out of memory" },
+	{ "vmctl_vm_mem_add", -EIO, OWNER },
+	{ "vmctl_vm_mem_remove", -EINVAL, NULLARG },
+	{ "vmctl_vm_mem_remove", -ENOENT, "no such memory slot" },
+	{ "vmctl_vm_mem_remove", -EIO, OWNER },
+	{ "vmctl_vm_write", -EFAULT, "the range is not within one slot of guest memory" },
+	{ "vmctl_vm_read", -EFAULT, "the range is not within one slot of guest memory" },
+	{ "vmctl_vm_load_flat", -EINVAL, NULLARG },
+	{ "vmctl_vm_load_flat", -ENOENT, "no such image file" },
+	{ "vmctl_vm_load_flat", -EACCES, "permission denied reading the image" },
+	{ "vmctl_vm_load_flat", -EISDIR, "the image is a directory" },
+	{ "vmctl_vm_load_flat", -ENOEXEC, "not a loadable image (empty, or not a regular file)" },
+	{ "vmctl_vm_load_flat", -ERANGE, "the image does not fit in one slot of guest memory there" },
+	{ "vmctl_vm_load_flat", -EMFILE, "too many open files" },
+	{ "vmctl_vm_load_flat", -EIO, "cannot read the image" },
+
+	/* Port I/O handlers */
+	{ "vmctl_vm_pio_register", -EINVAL, "invalid port range (empty, beyond 0xffff) or no handler" },
+	{ "vmctl_vm_pio_register", -EEXIST, "the ports overlap a registered range" },
+	{ "vmctl_vm_pio_register", -ENOMEM, "out of memory" },
+	{ "vmctl_vm_pio_unregister", -EINVAL, NULLARG },
+	{ "vmctl_vm_pio_unregister", -ENOENT, "no port range is registered at that port" },
+
+	/* vCPUs */
+	{ "vmctl_vcpu_create", -EINVAL, "invalid vCPU id (at least caps.max_vcpus) or argument" },
+	{ "vmctl_vcpu_create", -EEXIST, "that vCPU id is in use" },
+	{ "vmctl_vcpu_create", -ENOMEM, "out of memory" },
+	{ "vmctl_vcpu_create", -EMFILE, "too many open files" },
+	{ "vmctl_vcpu_create", -EIO, OWNER },
+	{ "vmctl_vcpu_get_regs", -EINVAL, NULLARG },
+	{ "vmctl_vcpu_get_regs", -EBUSY, BUSY },
+	{ "vmctl_vcpu_get_regs", -EIO, OWNER },
+	{ "vmctl_vcpu_set_regs", -EINVAL, "invalid registers (reserved RFLAGS bits) or argument" },
+	{ "vmctl_vcpu_set_regs", -EBUSY, BUSY },
+	{ "vmctl_vcpu_set_regs", -EIO, OWNER },
+	{ "vmctl_vcpu_get_sregs", -EINVAL, NULLARG },
+	{ "vmctl_vcpu_get_sregs", -EBUSY, BUSY },
+	{ "vmctl_vcpu_get_sregs", -EIO, OWNER },
+	{ "vmctl_vcpu_set_sregs", -EINVAL, "invalid system registers (reserved bits, an inconsistent "
+	  "CR0/CR4/EFER) or argument" },
+	{ "vmctl_vcpu_set_sregs", -EBUSY, BUSY },
+	{ "vmctl_vcpu_set_sregs", -EIO, OWNER },
+	{ "vmctl_vcpu_setup_real_mode", -EINVAL, NULLARG },
+	{ "vmctl_vcpu_setup_real_mode", -EBUSY, BUSY },
+	{ "vmctl_vcpu_setup_real_mode", -EIO, OWNER },
+	{ "vmctl_vcpu_setup_long_mode", -EINVAL, "invalid long-mode set-up (map_size 0 or above "
+	  "512 GiB, tables_gpa unaligned) or argument" },
+	{ "vmctl_vcpu_setup_long_mode", -EFAULT, "the page tables do not fit in one writable slot "
+	  "at tables_gpa" },
+	{ "vmctl_vcpu_setup_long_mode", -EBUSY, BUSY },
+	{ "vmctl_vcpu_setup_long_mode", -EIO, OWNER },
+	{ "vmctl_build_long_mode_tables", -EINVAL, "invalid arguments (map_size 0 or above 512 GiB, "
+	  "buf_gpa unaligned, a NULL pointer)" },
+	{ "vmctl_build_long_mode_tables", -ENOSPC, "the buffer is too small for the tables" },
+
+	/* Running */
+	{ "vmctl_vcpu_run", -EINVAL, "the vCPU was shut down (triple fault), or a NULL argument" },
+	{ "vmctl_vcpu_run", -EINTR, "interrupted by a signal or vmctl_vcpu_request_exit()" },
+	{ "vmctl_vcpu_run", -EBUSY, "the vCPU is running in another thread" },
+	{ "vmctl_vcpu_run", -EIO, OWNER },
+	{ "vmctl_vcpu_complete_in", -EINVAL, "no IN is pending on this vCPU" },
+	{ "vmctl_vcpu_run_loop", -EINVAL, "the vCPU was shut down (triple fault), or a NULL argument" },
+	{ "vmctl_vcpu_run_loop", -EINTR, "interrupted by a signal or vmctl_vcpu_request_exit()" },
+	{ "vmctl_vcpu_run_loop", -EBUSY, "the vCPU is running in another thread" },
+	{ "vmctl_vcpu_run_loop", -EIO, OWNER },
+};
+const unsigned int err_nmsgs = sizeof(err_msgs) / sizeof(err_msgs[0]);
+
+VMCTL_EXPORT const char *vmctl_strerror(int err)
+{
+	/* Only what means one thing whichever call returned it. */
+	if (err == -EPROTO)
+		return "the vmctl module speaks another API version than this library";
+	return strerror(-err);
+}
+
+VMCTL_EXPORT const char *vmctl_strerror_call(const char *func, int err)
+{
+	unsigned int i;
+
+	for (i = 0; func && i < err_nmsgs; i++)
+		if (err_msgs[i].err == err && strcmp(err_msgs[i].func, func) == 0)
+			return err_msgs[i].msg;
+	return vmctl_strerror(err);
+}
