@@ -11,10 +11,11 @@
 #include <asm/fpu/xcr.h>
 #include <asm/processor.h>
 
+#include "fpu.h"
 #include "vmx.h"
 
 /* Guest FPU images: XSAVE with the host's XCR0 (minus AMX), or FXSAVE. */
-static u64 vmx_xsave_mask;
+u64 vmx_xsave_mask;
 unsigned int vmx_fpu_size;
 
 void vmx_setup_fpu_format(void)
@@ -40,30 +41,4 @@ void vmx_init_fpu(struct vmx_vcpu *v)
 	/* x87 and SSE as after FNINIT; XSTATE_BV 0: the rest in init state */
 	fx->cwd = 0x37f;
 	fx->mxcsr = MXCSR_DEFAULT;
-}
-
-void vmx_fpu_load_guest(struct vmx_vcpu *v)
-{
-	if (vmx_xsave_mask)
-		asm volatile("xrstor64 (%[area])"
-			     : : [area] "r" (v->fpu),
-			       "a" ((u32)vmx_xsave_mask),
-			       "d" ((u32)(vmx_xsave_mask >> 32))
-			     : "memory");
-	else
-		asm volatile("fxrstor64 (%[area])" : : [area] "r" (v->fpu)
-			     : "memory");
-}
-
-void vmx_fpu_save_guest(struct vmx_vcpu *v)
-{
-	if (vmx_xsave_mask)
-		asm volatile("xsave64 (%[area])"
-			     : : [area] "r" (v->fpu),
-			       "a" ((u32)vmx_xsave_mask),
-			       "d" ((u32)(vmx_xsave_mask >> 32))
-			     : "memory");
-	else
-		asm volatile("fxsave64 (%[area])" : : [area] "r" (v->fpu)
-			     : "memory");
 }

@@ -57,19 +57,6 @@ void vmx_insn_failed(const char *insn, u64 arg, bool fault)
 	c->insn_error = err;
 }
 
-/* Returns and clears this CPU's VMX instruction failure, if any. */
-bool vmx_take_insn_failure(u32 *error)
-{
-	struct vmx_cpu *c = this_cpu_ptr(&vmx_cpu);
-
-	if (likely(!c->insn_failed))
-		return false;
-	c->insn_failed = false;
-	if (error)
-		*error = c->insn_error;
-	return true;
-}
-
 static void vmx_flush_all_contexts(void)
 {
 	if (vmx_caps.ept_vpid & CAP_EPT_INVEPT_ALL)

@@ -4,7 +4,8 @@
  *
  * A VMCS is active on one CPU at a time: a thread that moved VMCLEARs it
  * on the old CPU first.  Host state is written by lifetime: constant at
- * creation, per CPU on load, per entry before each entry.
+ * creation, per CPU on load; per entry (inline, in host_state.h) before
+ * each entry.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -59,12 +60,12 @@ static void vmx_set_host_percpu_state(int cpu)
 }
 
 /*
- * Make v's VMCS current on this CPU.  Preemption is disabled and interrupts
- * are enabled.  A VMCS may be active on one CPU only: if the thread moved,
- * VMCLEAR it over there first (which also writes its cached state back to
- * memory), then VMPTRLD here and refresh the per-CPU host fields.
+ * vmx_vcpu_load() when v's VMCS is not already current here.  A VMCS may
+ * be active on one CPU only: if the thread moved, VMCLEAR it over there
+ * first (which also writes its cached state back to memory), then VMPTRLD
+ * here and refresh the per-CPU host fields.
  */
-void vmx_vcpu_load(struct vmx_vcpu *v)
+void vmx_vcpu_load_slow(struct vmx_vcpu *v)
 {
 	int cpu = smp_processor_id();
 	struct vmx_cpu *c = this_cpu_ptr(&vmx_cpu);
@@ -215,68 +216,6 @@ void vmx_setup_controls(struct vmx_vcpu *v)
 		vmcs_write32(VMCS_PREEMPTION_TIMER_VALUE, vmx_preemption_timer_value());
 	vmcs_writel(VMCS_CR0_GUEST_HOST_MASK, ~(unsigned long)CR0_GUEST_OWNED);
 	vmcs_writel(VMCS_CR4_GUEST_HOST_MASK, ~(unsigned long)CR4_GUEST_OWNED);
-}
-
-/* Host state that may change between entries (SDM "Host-State Area"). */
-void vmx_refresh_host_state(struct vmx_vcpu *v, struct vmx_host_save *h)
-{
-	unsigned long cr3 = __get_current_cr3_fast();
-	unsigned long cr4 = cr4_read_shadow();
-
-	if (unlikely(cr3 != v->host_cr3)) {
-		vmcs_writel(VMCS_HOST_CR3, cr3);
-		v->host_cr3 = cr3;
-	}
-	if (unlikely(cr4 != v->host_cr4)) {
-		vmcs_writel(VMCS_HOST_CR4, cr4);
-		v->host_cr4 = cr4;
-	}
-	/* The kernel does not use FS: its base is user space's. */
-	rdmsrl(MSR_FS_BASE, h->fs_base);
-	if (unlikely(h->fs_base != v->host_fs_base)) {
-		vmcs_writel(VMCS_HOST_FS_BASE, h->fs_base);
-		v->host_fs_base = h->fs_base;
-	}
-	savesegment(ds, h->ds);
-	savesegment(es, h->es);
-	savesegment(fs, h->fs);
-	savesegment(gs, h->gs);
-	asm volatile("sldt %0" : "=r" (h->ldt));
-	rdmsrl(MSR_KERNEL_GS_BASE, h->kernel_gs_base);
-	rdmsrl(MSR_IA32_DEBUGCTLMSR, h->debugctl);
-}
-
-/*
- * After a VM exit (interrupts still disabled): the exit loaded null DS, ES,
- * FS, GS and LDTR, set the GDT and IDT limits to 0xffff and the TR limit to
- * 0x67, cleared DEBUGCTL and DR7; the guest may have changed
- * KERNEL_GS_BASE with SWAPGS.  Put back what the host relies on.
- */
-void vmx_restore_host_state(struct vmx_vcpu *v,
-			    const struct vmx_host_save *h)
-{
-	rdmsrl(MSR_KERNEL_GS_BASE, v->kernel_gs_base);
-	if (unlikely(h->ldt))
-		asm volatile("lldt %0" : : "rm" (h->ldt));
-	if (unlikely(h->ds | h->es)) {
-		loadsegment(ds, h->ds);
-		loadsegment(es, h->es);
-	}
-	if (unlikely(h->fs)) {
-		loadsegment(fs, h->fs);
-		wrmsrl(MSR_FS_BASE, h->fs_base);
-	}
-	if (unlikely(h->gs))
-		load_gs_index(h->gs);
-	wrmsrl(MSR_KERNEL_GS_BASE, h->kernel_gs_base);
-	/* TR limit: the I/O bitmap of ioperm() users lies beyond 0x67. */
-	invalidate_tss_limit();
-	/* GDT limit: keep user space from loading selectors past the GDT. */
-	load_fixmap_gdt(smp_processor_id());
-	if (h->debugctl)
-		update_debugctlmsr(h->debugctl);
-	if (hw_breakpoint_active())
-		hw_breakpoint_restore();
 }
 
 /*

@@ -27,6 +27,8 @@
 
 #include "../vmctl.h"
 #include "capabilities.h"
+#include "fpu.h"
+#include "host_state.h"
 #include "vmx.h"
 #include "vmx_ops.h"
 
@@ -416,13 +418,24 @@ static const vmx_exit_handler_t vmx_exit_handlers[VMX_NR_EXIT_REASONS] = {
 /*
  * The basic exit reason comes from the CPU, but a mispredicted bounds
  * check must not let speculation call through a pointer read from past
- * the table.
+ * the table.  The most frequent exits are called directly: an indirect
+ * call goes through a retpoline on most hosts.
  */
 static enum vmx_exit_action vmx_handle_exit(struct vmx_vcpu *v)
 {
 	u32 basic = v->exit_reason & EXIT_REASON_BASIC_MASK;
 	vmx_exit_handler_t handler = NULL;
 
+	switch (basic) {
+	case VMX_EXIT_IO_INSTRUCTION:
+		return vmx_handle_io(v);
+	case VMX_EXIT_CPUID:
+		return handle_cpuid(v);
+	case VMX_EXIT_EPT_VIOLATION:
+		return vmx_handle_ept_violation(v);
+	case VMX_EXIT_EXTERNAL_INTERRUPT:
+		return handle_external_interrupt(v);
+	}
 	if (basic < VMX_NR_EXIT_REASONS)
 		handler = vmx_exit_handlers[array_index_nospec(basic,
 							       VMX_NR_EXIT_REASONS)];

@@ -7,7 +7,9 @@
 #define VMCTL_VMX_VMX_H
 
 #include <linux/list.h>
-#include <linux/percpu-defs.h>
+#include <linux/compiler.h>
+#include <linux/percpu.h>
+#include <linux/smp.h>
 #include <linux/types.h>
 
 #include "../vmctl.h"
@@ -117,34 +119,51 @@ void vmx_hw_exit(void);
 int vmx_enable(void);
 void vmx_disable(void);
 unsigned int vmx_enabled_cpus_count(void);
-bool vmx_take_insn_failure(u32 *error);
 
-/* What a VM exit clobbers of the host and is put back afterwards. */
-struct vmx_host_save {
-	u16 ds, es, fs, gs, ldt;
-	unsigned long fs_base;
-	u64 kernel_gs_base;
-	u64 debugctl;
-};
+/*
+ * Returns and clears this CPU's VMX instruction failure, if any.  Inline:
+ * the run loop asks after every entry.
+ */
+static inline bool vmx_take_insn_failure(u32 *error)
+{
+	struct vmx_cpu *c = this_cpu_ptr(&vmx_cpu);
+
+	if (likely(!c->insn_failed))
+		return false;
+	c->insn_failed = false;
+	if (error)
+		*error = c->insn_error;
+	return true;
+}
 
 /* vmcs.c */
 void vmx_vmclear_ipi(void *data);
-void vmx_vcpu_load(struct vmx_vcpu *v);
+void vmx_vcpu_load_slow(struct vmx_vcpu *v);
 void vmx_vcpu_get(struct vmx_vcpu *v);
 int vmx_vcpu_put(void);
 void vmx_set_entry_controls(struct vmx_vcpu *v, u32 ctls);
 void vmx_setup_host_state(void);
 void vmx_setup_controls(struct vmx_vcpu *v);
-void vmx_refresh_host_state(struct vmx_vcpu *v, struct vmx_host_save *h);
 void vmx_dump_vmcs(struct vmx_vcpu *v);
-void vmx_restore_host_state(struct vmx_vcpu *v, const struct vmx_host_save *h);
+
+/*
+ * Make v's VMCS current on this CPU.  Preemption is disabled and
+ * interrupts are enabled.  Inline for the run loop's common case: the
+ * VMCS is already current here.
+ */
+static inline void vmx_vcpu_load(struct vmx_vcpu *v)
+{
+	if (likely(READ_ONCE(v->cpu) == smp_processor_id() &&
+		   this_cpu_read(vmx_cpu.current_vcpu) == v))
+		return;
+	vmx_vcpu_load_slow(v);
+}
 
 /* fpu.c */
 extern unsigned int vmx_fpu_size;	/* bytes of a guest FPU image */
 void vmx_setup_fpu_format(void);
 void vmx_init_fpu(struct vmx_vcpu *v);
-void vmx_fpu_load_guest(struct vmx_vcpu *v);
-void vmx_fpu_save_guest(struct vmx_vcpu *v);
+/* vmx_fpu_load_guest() and vmx_fpu_save_guest() are in fpu.h */
 
 /* state.c */
 u64 vmx_get_cr4(void);

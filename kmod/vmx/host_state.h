@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The host state switched around every entry, for vmx.c's run loop only.
+ *
+ * Inline because it runs twice per exit: as out-of-line functions in
+ * vmcs.c the calls and return thunks cost about 50 instructions per exit.
+ * Host state of longer lifetime (constant, per CPU) is written by vmcs.c.
+ */
+#ifndef VMCTL_VMX_HOST_STATE_H
+#define VMCTL_VMX_HOST_STATE_H
+
+#include <linux/smp.h>
+#include <asm/debugreg.h>
+#include <asm/desc.h>
+#include <asm/mmu_context.h>
+#include <asm/msr.h>
+#include <asm/processor.h>
+#include <asm/segment.h>
+#include <asm/special_insns.h>
+#include <asm/tlbflush.h>
+
+#include "vmx.h"
+#include "vmx_ops.h"
+
+/* What a VM exit clobbers of the host and is put back afterwards. */
+struct vmx_host_save {
+	u16 ds, es, fs, gs, ldt;
+	unsigned long fs_base;
+	u64 kernel_gs_base;
+	u64 debugctl;
+};
+
+/* Host state that may change between entries (SDM "Host-State Area"). */
+static __always_inline void
+vmx_refresh_host_state(struct vmx_vcpu *v, struct vmx_host_save *h)
+{
+	unsigned long cr3 = __get_current_cr3_fast();
+	unsigned long cr4 = cr4_read_shadow();
+
+	if (unlikely(cr3 != v->host_cr3)) {
+		vmcs_writel(VMCS_HOST_CR3, cr3);
+		v->host_cr3 = cr3;
+	}
+	if (unlikely(cr4 != v->host_cr4)) {
+		vmcs_writel(VMCS_HOST_CR4, cr4);
+		v->host_cr4 = cr4;
+	}
+	/* The kernel does not use FS: its base is user space's. */
+	rdmsrl(MSR_FS_BASE, h->fs_base);
+	if (unlikely(h->fs_base != v->host_fs_base)) {
+		vmcs_writel(VMCS_HOST_FS_BASE, h->fs_base);
+		v->host_fs_base = h->fs_base;
+	}
+	savesegment(ds, h->ds);
+	savesegment(es, h->es);
+	savesegment(fs, h->fs);
+	savesegment(gs, h->gs);
+	asm volatile("sldt %0" : "=r" (h->ldt));
+	rdmsrl(MSR_KERNEL_GS_BASE, h->kernel_gs_base);
+	rdmsrl(MSR_IA32_DEBUGCTLMSR, h->debugctl);
+}
+
+/*
+ * After a VM exit (interrupts still disabled): the exit loaded null DS, ES,
+ * FS, GS and LDTR, set the GDT and IDT limits to 0xffff and the TR limit to
+ * 0x67, cleared DEBUGCTL and DR7; the guest may have changed
+ * KERNEL_GS_BASE with SWAPGS.  Put back what the host relies on.
+ */
+static __always_inline void
+vmx_restore_host_state(struct vmx_vcpu *v, const struct vmx_host_save *h)
+{
+	rdmsrl(MSR_KERNEL_GS_BASE, v->kernel_gs_base);
+	if (unlikely(h->ldt))
+		asm volatile("lldt %0" : : "rm" (h->ldt));
+	if (unlikely(h->ds | h->es)) {
+		loadsegment(ds, h->ds);
+		loadsegment(es, h->es);
+	}
+	if (unlikely(h->fs)) {
+		loadsegment(fs, h->fs);
+		wrmsrl(MSR_FS_BASE, h->fs_base);
+	}
+	if (unlikely(h->gs))
+		load_gs_index(h->gs);
+	wrmsrl(MSR_KERNEL_GS_BASE, h->kernel_gs_base);
+	/* TR limit: the I/O bitmap of ioperm() users lies beyond 0x67. */
+	invalidate_tss_limit();
+	/* GDT limit: keep user space from loading selectors past the GDT. */
+	load_fixmap_gdt(smp_processor_id());
+	if (h->debugctl)
+		update_debugctlmsr(h->debugctl);
+	if (hw_breakpoint_active())
+		hw_breakpoint_restore();
+}
+
+#endif /* VMCTL_VMX_HOST_STATE_H */
