@@ -13,12 +13,19 @@
  * exception frame, which must be the MOV's, and the register keeps its
  * value.  A module that let either write through would enter a long-mode
  * guest without PAE, which VM entry refuses.
+ *
+ * Outside 64-bit mode MOV to CR0/CR4 takes a 32-bit operand: a 32-bit
+ * guest whose ESI and EDI hold the new CR4 and CR0, with the upper halves
+ * of RSI and RDI set through SET_REGS, must get exactly the low halves (a
+ * module that used all 64 bits would see reserved bits and raise #GP).
  */
 #include <inttypes.h>
 
 #include "test_util.h"
 
 #define X86_CR0_PE	0x1ULL
+#define X86_CR0_WP	0x10000ULL
+#define X86_CR4_PSE	0x10ULL
 #define X86_CR0_PG	0x80000000ULL
 #define X86_CR4_PAE	0x20ULL
 #define EFER_LME	0x100ULL
@@ -133,10 +140,60 @@ static void test_cr0_pg_no_pae(void)
 	tvm_destroy(&t);
 }
 
+static void test_cr_write_low32(void)
+{
+	const char *what = "32-bit guest, MOV to CR4/CR0 from registers with upper halves set";
+	const uint64_t high = 0xdead000100000000ULL;
+	uint64_t want_cr0, want_cr4;
+	struct vmctl_regs regs;
+	struct vmctl_sregs s;
+	struct vmctl_exit exit;
+	struct ucall uc = { 0 };
+	struct tvm t;
+	int err;
+
+	tvm_create(&t, 1 << 20);
+	tvm_start_real(&t, prot_cr_write_low32_begin, prot_cr_write_low32_end);
+	get_sregs(&t, &s);
+	s.cr0 |= X86_CR0_PE;
+	s.cr0 &= ~X86_CR0_WP;
+	s.cr4 &= ~X86_CR4_PSE;
+	s.efer = 0;
+	s.cs = flat32(0x08, 11);
+	s.ds = s.es = s.fs = s.gs = s.ss = flat32(0x10, 3);
+	err = vmctl_vcpu_set_sregs(t.vcpu, &s);
+	if (err)
+		tap_bail("%s: SET_SREGS: %s", what, vmctl_strerror(err));
+	/* Bits the guest does not own, so both MOVs exit to the module. */
+	want_cr4 = s.cr4 | X86_CR4_PSE;
+	want_cr0 = s.cr0 | X86_CR0_WP;
+	err = vmctl_vcpu_get_regs(t.vcpu, &regs);
+	if (err)
+		tap_bail("vmctl_vcpu_get_regs: %s", vmctl_strerror(err));
+	regs.rip = GUEST_LOAD_ADDR;
+	regs.rsp = GUEST_STACK_TOP;
+	regs.rsi = high | want_cr4;
+	regs.rdi = high | want_cr0;
+	err = vmctl_vcpu_set_regs(t.vcpu, &regs);
+	if (err)
+		tap_bail("vmctl_vcpu_set_regs: %s", vmctl_strerror(err));
+
+	err = vmctl_vcpu_run_loop(t.vcpu, &exit);
+	tap_ok(err == 0 && ucall_get(t.vcpu, &exit, &uc) && uc.code == UCALL_DONE,
+	       "%s: both MOVs complete without #GP (%d, %s)", what, err, exit.message);
+	get_sregs(&t, &s);
+	tap_ok(s.cr4 == want_cr4, "%s: CR4 is the low half, 0x%llx (got 0x%llx)", what,
+	       (unsigned long long)want_cr4, (unsigned long long)s.cr4);
+	tap_ok(s.cr0 == want_cr0, "%s: CR0 is the low half, 0x%llx (got 0x%llx)", what,
+	       (unsigned long long)want_cr0, (unsigned long long)s.cr0);
+	tvm_destroy(&t);
+}
+
 int main(void)
 {
-	tap_plan(7);
+	tap_plan(10);
 	test_cr4_clear_pae();
 	test_cr0_pg_no_pae();
+	test_cr_write_low32();
 	return tap_finish();
 }

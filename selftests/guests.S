@@ -322,4 +322,20 @@ prot_cr0_pg_no_pae_mov:
 3:	.fill	14 * 8, 1, 0
 END(prot_cr0_pg_no_pae)
 
+/*
+ * ---- 32-bit protected mode, paging off: MOV to CR4 from ESI, then to CR0
+ * from EDI, then ucall DONE(0).  The host puts the values there through
+ * SET_REGS with the registers' upper halves set, which a 32-bit MOV to CR
+ * must ignore.  No IDT: a #GP ends in a triple fault.
+ */
+	.code32
+GUEST(prot_cr_write_low32)
+	mov	%esi, %cr4
+	mov	%edi, %cr0
+	xor	%ebx, %ebx
+	mov	$UCALL_DONE, %eax
+	outl	%eax, $UCALL_PORT
+	hlt
+END(prot_cr_write_low32)
+
 	.section .note.GNU-stack, "", @progbits

@@ -54,6 +54,8 @@ extern const uint8_t long_cr4_clear_pae_mov[];
 DECLARE_GUEST(prot_cr0_pg_no_pae);	/* 32-bit protected mode, EFER.LME: MOV to CR0
 					 * with PG at prot_cr0_pg_no_pae_mov */
 extern const uint8_t prot_cr0_pg_no_pae_mov[];
+DECLARE_GUEST(prot_cr_write_low32);	/* 32-bit protected mode: MOV to CR4 from
+					 * ESI, to CR0 from EDI, ucall DONE(0) */
 
 #define GUEST_SIZE(name) ((uint64_t)(name##_end - name##_begin))
 

@@ -400,6 +400,13 @@ int vmx_set_sregs(struct vmctl_vcpu *vcpu,
 	return vmx_vcpu_put();
 }
 
+/* 64-bit mode: IA-32e mode and a 64-bit code segment. */
+bool vmx_guest_in_64bit_mode(struct vmx_vcpu *v)
+{
+	return (v->ctls.entry & ENTRY_IA32E_MODE_GUEST) &&
+	       (vmcs_read32(VMCS_GUEST_CS_AR) & SEG_AR_L);
+}
+
 /*
  * Step over the instruction that caused the exit.  Emulating it ends any
  * STI or MOV-SS interrupt shadow, as executing it would have.
@@ -409,8 +416,7 @@ void vmx_skip_instruction(struct vmx_vcpu *v, unsigned int len)
 	unsigned long rip = vmcs_readl(VMCS_GUEST_RIP) + len;
 	u32 intr = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY);
 
-	if (!((v->ctls.entry & ENTRY_IA32E_MODE_GUEST) &&
-	      (vmcs_read32(VMCS_GUEST_CS_AR) & SEG_AR_L)))
+	if (!vmx_guest_in_64bit_mode(v))
 		rip = (u32)rip;
 	vmcs_writel(VMCS_GUEST_RIP, rip);
 	if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
@@ -424,7 +430,7 @@ void vmx_skip_exiting_instruction(struct vmx_vcpu *v)
 }
 
 /* Deliver #GP(0) to the guest at the next entry. */
-static void vmx_inject_gp(struct vmx_vcpu *v)
+void vmx_inject_gp(struct vmx_vcpu *v)
 {
 	u32 info = X86_TRAP_GP | INTR_TYPE_HW_EXCEPTION | INTR_INFO_VALID;
 
@@ -436,13 +442,12 @@ static void vmx_inject_gp(struct vmx_vcpu *v)
 	vmcs_write32(VMCS_ENTRY_INTR_INFO, info);
 }
 
-static unsigned long vmx_read_gpr(struct vmx_vcpu *v, unsigned int reg)
+unsigned long vmx_read_gpr(struct vmx_vcpu *v, unsigned int reg)
 {
 	return reg == GPR_RSP ? vmcs_readl(VMCS_GUEST_RSP) : v->gpr[reg];
 }
 
-static void vmx_write_gpr(struct vmx_vcpu *v, unsigned int reg,
-			  unsigned long val)
+void vmx_write_gpr(struct vmx_vcpu *v, unsigned int reg, unsigned long val)
 {
 	if (reg == GPR_RSP)
 		vmcs_writel(VMCS_GUEST_RSP, val);
@@ -495,6 +500,14 @@ enum vmx_exit_action vmx_handle_cr_access(struct vmx_vcpu *v)
 	switch (CR_QUAL_TYPE(q)) {
 	case CR_QUAL_TYPE_MOV_TO_CR: {
 		unsigned long val = vmx_read_gpr(v, reg);
+
+		/*
+		 * Outside 64-bit mode the operand is 32 bits: the upper half
+		 * of the register (left over from long mode or set through
+		 * SET_REGS) is not part of it.
+		 */
+		if (!vmx_guest_in_64bit_mode(v))
+			val = (u32)val;
 
 		switch (CR_QUAL_NUMBER(q)) {
 		case 0:
