@@ -30,7 +30,11 @@ struct vmx_host_save {
 	u64 debugctl;
 };
 
-/* Host state that may change between entries (SDM "Host-State Area"). */
+/*
+ * Host state that may change between entries (SDM "Host-State Area").
+ * Interrupts are off: an interrupt handler may change CR4 (its shadow is
+ * per CPU) or DEBUGCTL, and the values read must be those at entry.
+ */
 static __always_inline void
 vmx_refresh_host_state(struct vmx_vcpu *v, struct vmx_host_save *h)
 {

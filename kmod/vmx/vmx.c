@@ -458,10 +458,10 @@ static enum vmx_exit_action vmx_enter_guest(struct vmx_vcpu *v)
 	unsigned int basic;
 	bool vmfail;
 
-	vmx_refresh_host_state(v, &h);
 	vmx_fpu_load_guest(v);
 
 	local_irq_disable();
+	vmx_refresh_host_state(v, &h);
 	wrmsrl(MSR_KERNEL_GS_BASE, v->kernel_gs_base);
 	if (native_read_cr2() != v->cr2)
 		native_write_cr2(v->cr2);
