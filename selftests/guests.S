@@ -338,4 +338,40 @@ GUEST(prot_cr_write_low32)
 	hlt
 END(prot_cr_write_low32)
 
+/*
+ * ---- real mode: hardware breakpoints, the host's and the guest's own -----
+ * Points IVT[1] (#DB) at 2f, then writes a dword at WATCH_GPA, the linear
+ * address of a host write watchpoint in the VMM: no #DB may come.  ucall
+ * SYNC(1).  Then arms its own breakpoint, DR0 = WATCH_GPA + 0x1000 and
+ * DR7 = L0, writes, 4 bytes, reads DR0 back: ucall REPORT(DR0).  (It does
+ * not write there: in Bochs 3.0 a breakpoint armed this way did not reach
+ * the guest's #DB handler; see the test.)  Any #DB: ucall DONE(DR6).
+ */
+	.code16
+GUEST(real_watch)
+	xor	%ax, %ax
+	mov	%ax, %ds
+	movw	$OFF(real_watch, 2f), 4
+	mov	%cs, 6
+	mov	$WATCH_GPA >> 4, %ax
+	mov	%ax, %ds
+	movl	$WATCH_VALUE, 0
+	mov	$1, %ebx
+	mov	$UCALL_SYNC, %eax
+	outl	%eax, $UCALL_PORT
+	mov	$WATCH_GPA + 0x1000, %eax
+	mov	%eax, %db0
+	mov	$0x000d0001, %eax	/* L0; R/W0 01: writes; LEN0 11: 4 bytes */
+	mov	%eax, %db7
+	mov	%db0, %ebx
+	mov	$UCALL_REPORT, %eax
+	outl	%eax, $UCALL_PORT
+	hlt
+2:	mov	%db6, %eax
+	mov	%eax, %ebx
+	mov	$UCALL_DONE, %eax
+	outl	%eax, $UCALL_PORT
+	hlt
+END(real_watch)
+
 	.section .note.GNU-stack, "", @progbits

@@ -53,13 +53,18 @@ static const struct vmx_control_want proc2_want = {
 		    PROC2_ENABLE_INVPCID,
 };
 
+/*
+ * The debug controls give the guest its own DR7 and DEBUGCTL: without
+ * them the host's DR7 stays live in the guest, and host breakpoints fire
+ * on guest accesses to the same linear addresses.
+ */
 static const struct vmx_control_want exit_want = {
 	.required = EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_IA32_EFER |
-		    EXIT_LOAD_IA32_EFER,
+		    EXIT_LOAD_IA32_EFER | EXIT_SAVE_DEBUG_CONTROLS,
 };
 
 static const struct vmx_control_want entry_want = {
-	.required = ENTRY_LOAD_IA32_EFER,
+	.required = ENTRY_LOAD_IA32_EFER | ENTRY_LOAD_DEBUG_CONTROLS,
 };
 
 /*

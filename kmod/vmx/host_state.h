@@ -97,4 +97,42 @@ vmx_restore_host_state(struct vmx_vcpu *v, const struct vmx_host_save *h)
 		hw_breakpoint_restore();
 }
 
+/* The guest's DR7 enables a breakpoint: DR0-DR3 and DR6 must be its own. */
+static __always_inline bool vmx_guest_debug_armed(struct vmx_vcpu *v)
+{
+	return v->dr7 & (DR_LOCAL_ENABLE_MASK | DR_GLOBAL_ENABLE_MASK);
+}
+
+/*
+ * Before entry, interrupts off.  DR7 is the guest's from the VMCS; while it
+ * enables nothing, DR0-DR3 and DR6 may keep the host's values (MOV DR
+ * exits, so the guest never sees them).  Otherwise the host's DR7 is
+ * turned off first, so that no host breakpoint is armed on a guest's
+ * address in the meantime; vmx_restore_host_state() puts it back.
+ */
+static __always_inline void vmx_load_guest_debug(struct vmx_vcpu *v)
+{
+	if (likely(!vmx_guest_debug_armed(v)))
+		return;
+	if (hw_breakpoint_active())
+		set_debugreg(0, 7);
+	set_debugreg(v->db[0], 0);
+	set_debugreg(v->db[1], 1);
+	set_debugreg(v->db[2], 2);
+	set_debugreg(v->db[3], 3);
+	set_debugreg(v->dr6, 6);
+}
+
+/*
+ * After exit, interrupts off: keep what the guest's breakpoints wrote to
+ * DR6 and give the host a clean one (its #DB handler reads DR6).
+ */
+static __always_inline void vmx_save_guest_debug(struct vmx_vcpu *v)
+{
+	if (likely(!vmx_guest_debug_armed(v)))
+		return;
+	get_debugreg(v->dr6, 6);
+	set_debugreg(DR6_RESERVED, 6);
+}
+
 #endif /* VMCTL_VMX_HOST_STATE_H */

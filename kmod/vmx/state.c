@@ -229,7 +229,6 @@ void vmx_reset_guest_state(struct vmx_vcpu *v)
 	vmx_write_cr4(0);
 	vmx_apply_efer(v, 0, 0);
 	vmx_write_pdptes(no_pdptes);
-	vmcs_writel(VMCS_GUEST_DR7, 0x400);	/* reset value */
 	vmcs_writel(VMCS_GUEST_RSP, 0);
 	vmcs_writel(VMCS_GUEST_RIP, 0xfff0);
 	vmcs_writel(VMCS_GUEST_RFLAGS, X86_EFLAGS_FIXED);
@@ -239,7 +238,7 @@ void vmx_reset_guest_state(struct vmx_vcpu *v)
 	vmcs_write32(VMCS_GUEST_SYSENTER_CS, 0);
 	vmcs_writel(VMCS_GUEST_SYSENTER_ESP, 0);
 	vmcs_writel(VMCS_GUEST_SYSENTER_EIP, 0);
-	vmcs_write64(VMCS_GUEST_IA32_DEBUGCTL, 0);
+	vmx_reset_debug_state(v);		/* DR0-DR7, DEBUGCTL */
 	vmcs_write64(VMCS_LINK_POINTER, ~0ULL);
 
 	memset(v->gpr, 0, sizeof(v->gpr));

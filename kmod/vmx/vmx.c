@@ -410,6 +410,7 @@ static const vmx_exit_handler_t vmx_exit_handlers[VMX_NR_EXIT_REASONS] = {
 	[VMX_EXIT_CPUID]		= handle_cpuid,
 	[VMX_EXIT_HLT]			= handle_hlt,
 	[VMX_EXIT_CR_ACCESS]		= vmx_handle_cr_access,
+	[VMX_EXIT_DR_ACCESS]		= vmx_handle_dr_access,
 	[VMX_EXIT_IO_INSTRUCTION]	= vmx_handle_io,
 	[VMX_EXIT_EPT_VIOLATION]	= vmx_handle_ept_violation,
 	[VMX_EXIT_PREEMPTION_TIMER]	= handle_preemption_timer,
@@ -462,6 +463,7 @@ static enum vmx_exit_action vmx_enter_guest(struct vmx_vcpu *v)
 
 	local_irq_disable();
 	vmx_refresh_host_state(v, &h);
+	vmx_load_guest_debug(v);
 	wrmsrl(MSR_KERNEL_GS_BASE, v->kernel_gs_base);
 	if (native_read_cr2() != v->cr2)
 		native_write_cr2(v->cr2);
@@ -469,6 +471,7 @@ static enum vmx_exit_action vmx_enter_guest(struct vmx_vcpu *v)
 	vmfail = vmctl_vmx_vmenter(v->gpr, v->launched);
 
 	v->cr2 = native_read_cr2();
+	vmx_save_guest_debug(v);
 	if (!vmfail) {
 		v->exit_reason = vmcs_read32(VMCS_EXIT_REASON);
 		basic = v->exit_reason & EXIT_REASON_BASIC_MASK;

@@ -62,6 +62,9 @@ struct vmx_vcpu {
 
 	/* guest state that the VMCS does not hold */
 	unsigned long cr2;
+	unsigned long db[4];		/* DR0-DR3 (debug.c) */
+	unsigned long dr6;
+	unsigned long dr7;		/* as in the VMCS, to test without VMREAD */
 	u64 cr8;
 	u64 kernel_gs_base;
 	void *fpu;			/* XSAVE (or FXSAVE) image */
@@ -182,6 +185,10 @@ void vmx_skip_exiting_instruction(struct vmx_vcpu *v);
 enum vmx_exit_action vmx_handle_cr_access(struct vmx_vcpu *v);
 struct vmx_guest_state;
 void vmx_read_guest_state(struct vmx_vcpu *v, struct vmx_guest_state *s);
+
+/* debug.c */
+enum vmx_exit_action vmx_handle_dr_access(struct vmx_vcpu *v);
+void vmx_reset_debug_state(struct vmx_vcpu *v);
 
 /* io.c */
 enum vmx_exit_action vmx_handle_io(struct vmx_vcpu *v);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suites of the VT-x backend's pure logic: control-word adjustment
- * from capability MSR values, the model of the VM-entry guest-state checks,
- * and the EPT table builder.  Meant to be #included by a file of
+ * from capability MSR values and the controls the module asks for, the
+ * model of the VM-entry guest-state checks and the EPT table builder.  Meant to be #included by a file of
  * kmod/tests/, which builds the stand-alone vmctl_kunit.ko: it includes the
  * .c files under test and needs neither VT-x nor vmctl.ko.
  */
@@ -302,7 +302,41 @@ static void ept_map_unmap_test(struct kunit *test)
 		__free_page(pages[i]);
 }
 
+/* ---- the controls asked for ------------------------------------------- */
+
+/* A capability MSR that allows every control to be 0 or 1. */
+#define ANY_CONTROL_MSR		(0xffffffffULL << 32)
+
+/*
+ * Without the debug controls the host's DR7 stays live in the guest: a
+ * CPU that cannot load and save them is refused, not run without them.
+ */
+static void debug_controls_required_test(struct kunit *test)
+{
+	u32 ctl = 0, missing = 0;
+
+	KUNIT_EXPECT_EQ(test, vmx_adjust_controls(ANY_CONTROL_MSR, &entry_want,
+						  &ctl, &missing), 0);
+	KUNIT_EXPECT_TRUE(test, ctl & ENTRY_LOAD_DEBUG_CONTROLS);
+	KUNIT_EXPECT_EQ(test, vmx_adjust_controls(ANY_CONTROL_MSR, &exit_want,
+						  &ctl, &missing), 0);
+	KUNIT_EXPECT_TRUE(test, ctl & EXIT_SAVE_DEBUG_CONTROLS);
+	KUNIT_EXPECT_EQ(test,
+			vmx_adjust_controls(ANY_CONTROL_MSR &
+					    ~((u64)ENTRY_LOAD_DEBUG_CONTROLS << 32),
+					    &entry_want, &ctl, &missing),
+			-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, missing, (u32)ENTRY_LOAD_DEBUG_CONTROLS);
+	KUNIT_EXPECT_EQ(test,
+			vmx_adjust_controls(ANY_CONTROL_MSR &
+					    ~((u64)EXIT_SAVE_DEBUG_CONTROLS << 32),
+					    &exit_want, &ctl, &missing),
+			-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, missing, (u32)EXIT_SAVE_DEBUG_CONTROLS);
+}
+
 static struct kunit_case vmx_test_cases[] = {
+	KUNIT_CASE(debug_controls_required_test),
 	KUNIT_CASE(adjust_forces_allowed0_test),
 	KUNIT_CASE(adjust_drops_unoffered_optional_test),
 	KUNIT_CASE(adjust_refuses_missing_required_test),
