@@ -10,6 +10,8 @@
 #define VMCTL_VMX_HOST_STATE_H
 
 #include <linux/smp.h>
+#include <linux/stringify.h>
+#include <asm/cpufeature.h>
 #include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/mmu_context.h>
@@ -18,6 +20,7 @@
 #include <asm/segment.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
+#include <asm/trapnr.h>
 
 #include "vmx.h"
 #include "vmx_ops.h"
@@ -133,6 +136,36 @@ static __always_inline void vmx_save_guest_debug(struct vmx_vcpu *v)
 		return;
 	get_debugreg(v->dr6, 6);
 	set_debugreg(DR6_RESERVED, 6);
+}
+
+/*
+ * A machine check in guest mode (exception bitmap bit 18), or during VM
+ * entry (exit reason 41), was taken by the CPU as a VM exit instead of
+ * reaching the host's handler.  A guest's INT 18 exits as a software
+ * interrupt and is not one.
+ */
+static __always_inline bool vmx_exit_is_machine_check(u32 exit_reason,
+						      u32 intr_info)
+{
+	u32 basic = exit_reason & EXIT_REASON_BASIC_MASK;
+	u32 mc = INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | X86_TRAP_MC;
+
+	if (basic == VMX_EXIT_MCE_DURING_ENTRY)
+		return true;
+	return basic == VMX_EXIT_EXCEPTION_NMI &&
+	       (intr_info & (INTR_INFO_VALID | INTR_INFO_TYPE_MASK |
+			     INTR_INFO_VECTOR_MASK)) == mc;
+}
+
+/*
+ * Hand a machine check that exited to the host's handler, interrupts
+ * still off and on the CPU where it happened, by raising #MC through the
+ * IDT as the CPU would have (kvm_intel does the same).
+ */
+static __always_inline void vmx_raise_host_machine_check(void)
+{
+	if (boot_cpu_has(X86_FEATURE_MCE))
+		asm volatile("int $" __stringify(X86_TRAP_MC));
 }
 
 #endif /* VMCTL_VMX_HOST_STATE_H */

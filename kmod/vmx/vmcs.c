@@ -199,7 +199,7 @@ static u32 vmx_preemption_timer_value(void)
 void vmx_setup_controls(struct vmx_vcpu *v)
 {
 	vmx_init_controls(v);
-	vmcs_write32(VMCS_EXCEPTION_BITMAP, 0);
+	vmcs_write32(VMCS_EXCEPTION_BITMAP, VMX_EXCEPTION_BITMAP);
 	vmcs_write32(VMCS_PF_ERROR_CODE_MASK, 0);
 	vmcs_write32(VMCS_PF_ERROR_CODE_MATCH, 0);
 	vmcs_write32(VMCS_CR3_TARGET_COUNT, 0);

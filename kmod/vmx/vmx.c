@@ -309,8 +309,12 @@ enum vmx_exit_action vmx_unhandled_exit(struct vmx_vcpu *v)
 
 static enum vmx_exit_action handle_exception_nmi(struct vmx_vcpu *v)
 {
-	/* The NMI itself went to the host's handler right after the exit. */
-	if ((v->exit_intr_info & INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI)
+	/*
+	 * The NMI or machine check itself went to the host's handler right
+	 * after the exit.
+	 */
+	if ((v->exit_intr_info & INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI ||
+	    vmx_exit_is_machine_check(v->exit_reason, v->exit_intr_info))
 		return ACTION_RESUME_GUEST;
 	return vmx_unhandled_exit(v);
 }
@@ -482,6 +486,9 @@ static enum vmx_exit_action vmx_enter_guest(struct vmx_vcpu *v)
 			    INTR_TYPE_NMI)
 				vmctl_vmx_forward_nmi();
 		}
+		if (unlikely(vmx_exit_is_machine_check(v->exit_reason,
+						       v->exit_intr_info)))
+			vmx_raise_host_machine_check();
 		if (!(v->exit_reason & EXIT_REASON_ENTRY_FAILURE))
 			v->launched = true;
 	}

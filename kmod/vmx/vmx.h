@@ -11,6 +11,7 @@
 #include <linux/percpu.h>
 #include <linux/smp.h>
 #include <linux/types.h>
+#include <asm/trapnr.h>
 
 #include "../vmctl.h"
 #include "ept.h"
@@ -185,6 +186,12 @@ void vmx_skip_exiting_instruction(struct vmx_vcpu *v);
 enum vmx_exit_action vmx_handle_cr_access(struct vmx_vcpu *v);
 struct vmx_guest_state;
 void vmx_read_guest_state(struct vmx_vcpu *v, struct vmx_guest_state *s);
+
+/*
+ * Exceptions that exit: only #MC, which belongs to the host (see
+ * vmx_exit_is_machine_check()).
+ */
+#define VMX_EXCEPTION_BITMAP	BIT(X86_TRAP_MC)
 
 /* debug.c */
 enum vmx_exit_action vmx_handle_dr_access(struct vmx_vcpu *v);

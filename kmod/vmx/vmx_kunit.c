@@ -2,7 +2,8 @@
 /*
  * KUnit suites of the VT-x backend's pure logic: control-word adjustment
  * from capability MSR values and the controls the module asks for, the
- * model of the VM-entry guest-state checks and the EPT table builder.  Meant to be #included by a file of
+ * model of the VM-entry guest-state checks, the EPT table builder, and
+ * which exits are machine checks for the host.  Meant to be #included by a file of
  * kmod/tests/, which builds the stand-alone vmctl_kunit.ko: it includes the
  * .c files under test and needs neither VT-x nor vmctl.ko.
  */
@@ -16,6 +17,7 @@
 #include "capabilities.c"
 #include "entry_checks.c"
 #include "ept.c"
+#include "host_state.h"
 
 /* ept.c accounts its table pages; count them here instead. */
 static long vmx_kunit_pages;
@@ -335,8 +337,37 @@ static void debug_controls_required_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, missing, (u32)EXIT_SAVE_DEBUG_CONTROLS);
 }
 
+/* ---- machine checks ----------------------------------------------------- */
+
+static void machine_check_intercepted_test(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, VMX_EXCEPTION_BITMAP & BIT(18));
+}
+
+static void machine_check_exits_test(struct kunit *test)
+{
+	const u32 hw = INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION;
+
+	/* #MC in guest mode: exception exit, hardware exception 18 */
+	KUNIT_EXPECT_TRUE(test, vmx_exit_is_machine_check(0, hw | 18));
+	/* #MC during VM entry: reason 41 with the entry-failure bit */
+	KUNIT_EXPECT_TRUE(test, vmx_exit_is_machine_check(BIT(31) | 41, 0));
+	/* the guest's INT 18 is a software interrupt, not a machine check */
+	KUNIT_EXPECT_FALSE(test, vmx_exit_is_machine_check(0, INTR_INFO_VALID |
+							   INTR_TYPE_SW_INTR | 18));
+	/* an NMI, another exception, an invalid field, another exit */
+	KUNIT_EXPECT_FALSE(test, vmx_exit_is_machine_check(0, INTR_INFO_VALID |
+							   INTR_TYPE_NMI | 2));
+	KUNIT_EXPECT_FALSE(test, vmx_exit_is_machine_check(0, hw | 13));
+	KUNIT_EXPECT_FALSE(test, vmx_exit_is_machine_check(0, INTR_TYPE_HW_EXCEPTION | 18));
+	KUNIT_EXPECT_FALSE(test, vmx_exit_is_machine_check(1, hw | 18));
+	KUNIT_EXPECT_FALSE(test, vmx_exit_is_machine_check(BIT(31) | 33, 0));
+}
+
 static struct kunit_case vmx_test_cases[] = {
 	KUNIT_CASE(debug_controls_required_test),
+	KUNIT_CASE(machine_check_intercepted_test),
+	KUNIT_CASE(machine_check_exits_test),
 	KUNIT_CASE(adjust_forces_allowed0_test),
 	KUNIT_CASE(adjust_drops_unoffered_optional_test),
 	KUNIT_CASE(adjust_refuses_missing_required_test),
