@@ -374,4 +374,15 @@ GUEST(real_watch)
 	hlt
 END(real_watch)
 
+/* ---- real mode: WBINVD, INVD, then ucall DONE(WBINVD_DONE) -------------- */
+	.code16
+GUEST(real_wbinvd)
+	wbinvd
+	invd
+	mov	$WBINVD_DONE, %ebx
+	mov	$UCALL_DONE, %eax
+	outl	%eax, $UCALL_PORT
+	hlt
+END(real_wbinvd)
+
 	.section .note.GNU-stack, "", @progbits

@@ -24,6 +24,7 @@
 #define NO_SLOT_GPA	0x90000	/* ro_probe: no slot */
 #define WATCH_GPA	0x30000	/* real_watch: written by the guest, watched by the host */
 #define WATCH_VALUE	0x5a5a5a5a
+#define WBINVD_DONE	0x1bd	/* real_wbinvd's ucall DONE argument */
 
 #define REAL_HELLO_TEXT	"Hello from real mode!\n"
 #define LONG_HELLO_TEXT	"Hello from 64-bit long mode!\n"
@@ -58,6 +59,7 @@ DECLARE_GUEST(prot_cr0_pg_no_pae);	/* 32-bit protected mode, EFER.LME: MOV to CR
 extern const uint8_t prot_cr0_pg_no_pae_mov[];
 DECLARE_GUEST(real_watch);	/* real mode: writes WATCH_GPA, SYNC(1), then arms its
 				 * own DR0/DR7 breakpoint: REPORT(DR0); see guests.S */
+DECLARE_GUEST(real_wbinvd);	/* real mode: WBINVD, INVD, ucall DONE(WBINVD_DONE) */
 DECLARE_GUEST(prot_cr_write_low32);	/* 32-bit protected mode: MOV to CR4 from
 					 * ESI, to CR0 from EDI, ucall DONE(0) */
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The host's debug state is not the guest's.
+ * The host's debug state and caches are not the guest's.
  *
  * Breakpoints: the VMM thread puts a perf write watchpoint on a dword it
  * maps at WATCH_GPA, a linear address that the flat real-mode guest also
@@ -15,6 +15,10 @@
  * Not tested: that the guest's own breakpoint fires.  In Bochs 3.0 a
  * guest write to its armed address set DR6.B0 but never reached the
  * guest's #DB handler (seen 2026-11-29, cause not found).
+ *
+ * Caches: a guest's WBINVD and INVD are skipped without flushing the
+ * host's caches; the guest runs on past both (before, INVD ended the run
+ * as an unhandled exit).
  */
 #include <inttypes.h>
 #include <string.h>
@@ -112,9 +116,26 @@ static void test_breakpoints(void)
 	close(watch_fd);
 }
 
+static void test_wbinvd(void)
+{
+	struct vmctl_exit exit;
+	struct ucall uc = { 0 };
+	struct tvm t;
+	int err;
+
+	tvm_create(&t, 1 << 20);
+	tvm_start_real(&t, real_wbinvd_begin, real_wbinvd_end);
+	err = vmctl_vcpu_run_loop(t.vcpu, &exit);
+	tap_ok(err == 0 && ucall_get(t.vcpu, &exit, &uc) && uc.code == UCALL_DONE &&
+	       uc.arg == WBINVD_DONE,
+	       "a guest runs on past WBINVD and INVD (%d, %s)", err, exit.message);
+	tvm_destroy(&t);
+}
+
 int main(void)
 {
-	tap_plan(7);
+	tap_plan(8);
 	test_breakpoints();
+	test_wbinvd();
 	return tap_finish();
 }

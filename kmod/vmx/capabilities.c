@@ -46,11 +46,13 @@ static const struct vmx_control_want proc_want = {
 static const struct vmx_control_want proc2_want = {
 	.required = PROC2_ENABLE_EPT | PROC2_UNRESTRICTED_GUEST,
 	/*
-	 * Without these two enabled RDTSCP and INVPCID raise #UD in the
-	 * guest although host CPUID, which the guest sees, offers them.
+	 * Without RDTSCP and INVPCID enabled these raise #UD in the guest
+	 * although host CPUID, which the guest sees, offers them.  A
+	 * guest's WBINVD must not flush the host's caches (a cheap way to
+	 * slow every other CPU down): it exits and is skipped.
 	 */
 	.optional = PROC2_ENABLE_VPID | PROC2_ENABLE_RDTSCP |
-		    PROC2_ENABLE_INVPCID,
+		    PROC2_ENABLE_INVPCID | PROC2_WBINVD_EXITING,
 };
 
 /*

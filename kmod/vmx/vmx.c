@@ -392,6 +392,17 @@ static enum vmx_exit_action handle_cpuid(struct vmx_vcpu *v)
 	return ACTION_RESUME_GUEST;
 }
 
+/*
+ * WBINVD and INVD would write back or drop the host's caches (INVD even
+ * other VMs' and the host's dirty lines): the guest's memory is ordinary
+ * cached memory, so there is nothing to flush for it.  Skip them.
+ */
+static enum vmx_exit_action handle_wbinvd(struct vmx_vcpu *v)
+{
+	vmx_skip_exiting_instruction(v);
+	return ACTION_RESUME_GUEST;
+}
+
 static enum vmx_exit_action handle_hlt(struct vmx_vcpu *v)
 {
 	vmx_skip_exiting_instruction(v);
@@ -404,7 +415,7 @@ typedef enum vmx_exit_action (*vmx_exit_handler_t)(struct vmx_vcpu *v);
 /*
  * Every exit reason this backend handles.  An empty slot is an exit the
  * guest can cause but that is not supported yet (RDMSR/WRMSR, XSETBV,
- * INVD, GETSEC, VMX instructions, ...): it ends the run with
+ * GETSEC, VMX instructions, ...): it ends the run with
  * VMCTL_INTERNAL_UNHANDLED_EXIT.
  */
 static const vmx_exit_handler_t vmx_exit_handlers[VMX_NR_EXIT_REASONS] = {
@@ -413,11 +424,13 @@ static const vmx_exit_handler_t vmx_exit_handlers[VMX_NR_EXIT_REASONS] = {
 	[VMX_EXIT_TRIPLE_FAULT]		= handle_triple_fault,
 	[VMX_EXIT_CPUID]		= handle_cpuid,
 	[VMX_EXIT_HLT]			= handle_hlt,
+	[VMX_EXIT_INVD]			= handle_wbinvd,
 	[VMX_EXIT_CR_ACCESS]		= vmx_handle_cr_access,
 	[VMX_EXIT_DR_ACCESS]		= vmx_handle_dr_access,
 	[VMX_EXIT_IO_INSTRUCTION]	= vmx_handle_io,
 	[VMX_EXIT_EPT_VIOLATION]	= vmx_handle_ept_violation,
 	[VMX_EXIT_PREEMPTION_TIMER]	= handle_preemption_timer,
+	[VMX_EXIT_WBINVD]		= handle_wbinvd,
 };
 
 /*

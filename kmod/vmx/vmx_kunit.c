@@ -337,6 +337,16 @@ static void debug_controls_required_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, missing, (u32)EXIT_SAVE_DEBUG_CONTROLS);
 }
 
+/* A guest's WBINVD exits (and is skipped) wherever the CPU can make it. */
+static void wbinvd_exiting_wanted_test(struct kunit *test)
+{
+	u32 ctl = 0, missing = 0;
+
+	KUNIT_EXPECT_EQ(test, vmx_adjust_controls(ANY_CONTROL_MSR, &proc2_want,
+						  &ctl, &missing), 0);
+	KUNIT_EXPECT_TRUE(test, ctl & PROC2_WBINVD_EXITING);
+}
+
 /* ---- machine checks ----------------------------------------------------- */
 
 static void machine_check_intercepted_test(struct kunit *test)
@@ -366,6 +376,7 @@ static void machine_check_exits_test(struct kunit *test)
 
 static struct kunit_case vmx_test_cases[] = {
 	KUNIT_CASE(debug_controls_required_test),
+	KUNIT_CASE(wbinvd_exiting_wanted_test),
 	KUNIT_CASE(machine_check_intercepted_test),
 	KUNIT_CASE(machine_check_exits_test),
 	KUNIT_CASE(adjust_forces_allowed0_test),
