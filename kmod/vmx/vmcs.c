@@ -141,6 +141,9 @@ static void vmx_init_controls(struct vmx_vcpu *v)
 	v->ctls.pin = vmx_caps.pin;
 	v->ctls.proc = vmx_caps.proc;
 	v->ctls.proc2 = vmx_caps.proc2;
+	/* No VPID left for this vCPU: VPID 0 with the control on VMfails. */
+	if (!v->vpid)
+		v->ctls.proc2 &= ~PROC2_ENABLE_VPID;
 	v->ctls.exit = vmx_caps.exit;
 	v->ctls.entry = vmx_caps.entry;
 	vmcs_write32(VMCS_PIN_CONTROLS, v->ctls.pin);

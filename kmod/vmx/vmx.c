@@ -13,6 +13,7 @@
 #include <linux/idr.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/nospec.h>
 #include <linux/percpu.h>
 #include <linux/ratelimit.h>
@@ -32,6 +33,28 @@
 
 void *vmx_msr_bitmap;			/* all ones: every MSR access exits */
 static DEFINE_IDA(vmx_vpids);
+
+/*
+ * How many VPIDs vCPUs may hold at once (1 ... this number; VPID 0 is the
+ * host's).  A test aid: lowered, it shows that vCPUs beyond the pool run
+ * without a VPID, which 65535 live vCPUs would show too slowly.  Read at
+ * each vCPU creation.
+ */
+static unsigned int vpid_pool_size = VMX_MAX_VPID;
+
+static int vpid_pool_size_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 0, VMX_MAX_VPID);
+}
+
+static const struct kernel_param_ops vpid_pool_size_ops = {
+	.set = vpid_pool_size_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(vpid_pool_size, &vpid_pool_size_ops, &vpid_pool_size, 0644);
+MODULE_PARM_DESC(vpid_pool_size,
+		 "VPIDs handed to vCPUs, 0-65535; vCPUs beyond it run without one (test aid)");
 
 /* ------------------------------------------------------------------------ */
 /* Probe and capabilities                                                     */
@@ -198,6 +221,22 @@ static void vmx_free_vcpu_memory(struct vmx_vcpu *v)
 	vmctl_free_accounted(v, sizeof(*v));
 }
 
+/*
+ * A VPID for a new vCPU, or 0 when VPIDs are unsupported or all taken: the
+ * vCPU then runs with "enable VPID" off (a VM entry with VPID 0 and the
+ * control on fails), its translations flushed on every entry and exit.
+ */
+static u16 vmx_alloc_vpid(void)
+{
+	unsigned int pool = READ_ONCE(vpid_pool_size);
+	int vpid;
+
+	if (!cpu_has_vmx_vpid() || !pool)
+		return 0;
+	vpid = ida_alloc_range(&vmx_vpids, 1, pool, GFP_KERNEL);
+	return vpid < 0 ? 0 : vpid;
+}
+
 static int vmx_vcpu_create(struct vmctl_vcpu *vcpu)
 {
 	struct vmx_vcpu *v;
@@ -227,12 +266,7 @@ static int vmx_vcpu_create(struct vmctl_vcpu *vcpu)
 	vmctl_account_kernel_pages(1L << v->fpu_order);
 	vmx_init_fpu(v);
 
-	if (cpu_has_vmx_vpid()) {
-		err = ida_alloc_range(&vmx_vpids, 1, 0xffff, GFP_KERNEL);
-		if (err < 0)
-			err = 0;	/* out of VPIDs: run without one */
-		v->vpid = err;
-	}
+	v->vpid = vmx_alloc_vpid();
 
 	preempt_disable();
 	/* VMCLEAR initializes the region and sets its launch state. */

@@ -27,6 +27,9 @@ enum vmx_gpr {
 				 X86_CR4_OSXMMEXCPT | X86_CR4_TSD |	\
 				 X86_CR4_DE | X86_CR4_PCE)
 
+/* VPIDs are 16 bits; 0 is the host's. */
+#define VMX_MAX_VPID		0xffff
+
 struct vmx_vm {
 	struct vmx_ept ept;
 };
@@ -47,7 +50,7 @@ struct vmx_vcpu {
 	int cpu;			/* where the VMCS is active, or -1 */
 	bool launched;			/* VMLAUNCH done since the last VMCLEAR */
 	struct list_head loaded_link;	/* on that CPU's list of active VMCSs */
-	u16 vpid;			/* 0: VPID not used */
+	u16 vpid;			/* 0: VPID not used (none left) */
 
 	/*
 	 * The control words as last written to the VMCS, so that reading
