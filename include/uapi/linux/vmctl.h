@@ -341,7 +341,8 @@ struct vmctl_run {
 
 /*
  * Returns a new vCPU fd (O_CLOEXEC).  Errors: -EINVAL vcpu_id >= max_vcpus,
- * flags/reserved not 0; -EEXIST vcpu_id in use; -ENOMEM.
+ * flags/reserved not 0; -EEXIST vcpu_id in use; -ENOMEM.  Running out of
+ * VPIDs (VMCTL_CAP_VPID) is no error: such a vCPU runs without one.
  */
 #define VMCTL_CREATE_VCPU	_IOW(VMCTL_IOCTL_MAGIC, 0x12, struct vmctl_create_vcpu)
 
