@@ -148,7 +148,12 @@ static void vmx_cpu_on_ipi(void *unused)
 
 static void vmx_cpu_off_ipi(void *unused)
 {
+	struct vmx_insn_failure interrupted;
+
+	/* The reboot notifier's IPI may land in the run loop. */
+	vmx_insn_failure_stash(&interrupted);
 	vmx_cpu_off();
+	vmx_insn_failure_unstash(&interrupted);
 }
 
 /*

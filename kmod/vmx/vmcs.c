@@ -32,11 +32,13 @@ void vmx_vmclear_ipi(void *data)
 {
 	struct vmx_vcpu *v = data;
 	struct vmx_cpu *c = this_cpu_ptr(&vmx_cpu);
+	struct vmx_insn_failure interrupted;
 
 	if (READ_ONCE(v->cpu) != smp_processor_id())
 		return;		/* cleared meanwhile (CPU going offline) */
+	vmx_insn_failure_stash(&interrupted);
 	vmx_vmclear(v->vmcs_pa);
-	vmx_take_insn_failure(NULL);
+	vmx_insn_failure_unstash(&interrupted);
 	list_del_init(&v->loaded_link);
 	if (c->current_vcpu == v)
 		c->current_vcpu = NULL;

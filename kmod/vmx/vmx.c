@@ -132,14 +132,16 @@ static void vmx_fill_caps(struct vmctl_caps *caps)
 static void vmx_invept_ipi(void *data)
 {
 	u64 eptp = *(u64 *)data;
+	struct vmx_insn_failure interrupted;
 
 	if (!this_cpu_ptr(&vmx_cpu)->vmx_on)
 		return;
+	vmx_insn_failure_stash(&interrupted);
 	if (cpu_has_vmx_invept_single())
 		vmx_invept(INVEPT_SINGLE_CONTEXT, eptp);
 	else
 		vmx_invept(INVEPT_ALL_CONTEXT, 0);
-	vmx_take_insn_failure(NULL);
+	vmx_insn_failure_unstash(&interrupted);
 }
 
 /*
@@ -483,6 +485,16 @@ static enum vmx_exit_action vmx_enter_guest(struct vmx_vcpu *v)
 	vmx_fpu_load_guest(v);
 
 	local_irq_disable();
+	/*
+	 * A VMWRITE, VMPTRLD or VMREAD that failed since the last exit
+	 * means the VMCS is not what it should be: do not enter.  The run
+	 * loop takes the failure and ends the run with it.
+	 */
+	if (unlikely(vmx_insn_failure_pending())) {
+		local_irq_enable();
+		vmx_fpu_save_guest(v);
+		return ACTION_RESUME_GUEST;
+	}
 	wrmsrl(MSR_KERNEL_GS_BASE, v->kernel_gs_base);
 	if (native_read_cr2() != v->cr2)
 		native_write_cr2(v->cr2);

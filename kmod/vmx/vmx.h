@@ -113,6 +113,40 @@ struct vmx_cpu {
 
 DECLARE_PER_CPU(struct vmx_cpu, vmx_cpu);
 
+/*
+ * An IPI handler may interrupt code between a failed VMX instruction and
+ * the check of it: the handler stashes that failure first and puts it back
+ * last, so that it neither clears nor adds to it (its own failures were
+ * reported by vmx_insn_failed() and go no further).
+ */
+struct vmx_insn_failure {
+	bool failed;
+	u32 error;
+};
+
+static inline void vmx_insn_failure_stash(struct vmx_insn_failure *stash)
+{
+	struct vmx_cpu *c = this_cpu_ptr(&vmx_cpu);
+
+	stash->failed = c->insn_failed;
+	stash->error = c->insn_error;
+	c->insn_failed = false;
+}
+
+static inline void vmx_insn_failure_unstash(const struct vmx_insn_failure *stash)
+{
+	struct vmx_cpu *c = this_cpu_ptr(&vmx_cpu);
+
+	c->insn_failed = stash->failed;
+	c->insn_error = stash->error;
+}
+
+/* A failure is waiting for vmx_take_insn_failure(): do not enter. */
+static inline bool vmx_insn_failure_pending(void)
+{
+	return this_cpu_ptr(&vmx_cpu)->insn_failed;
+}
+
 /* hw.c */
 extern bool vmx_rebooting;		/* the reboot notifier turned VMX off */
 int vmx_hw_init(void);
