@@ -486,11 +486,14 @@ static enum vmx_exit_action vmx_enter_guest(struct vmx_vcpu *v)
 
 	local_irq_disable();
 	/*
-	 * A VMWRITE, VMPTRLD or VMREAD that failed since the last exit
-	 * means the VMCS is not what it should be: do not enter.  The run
-	 * loop takes the failure and ends the run with it.
+	 * Last look, with interrupts off: a VMWRITE, VMPTRLD or VMREAD that
+	 * failed since the last exit means the VMCS is not what it should
+	 * be; pending work (a signal, a reschedule) is done first.  Either
+	 * way back to the run loop, which sees which it was.  A signal or
+	 * reschedule after this check comes with an IPI, which makes the
+	 * guest exit at once (other work waits for the next exit at most).
 	 */
-	if (unlikely(vmx_insn_failure_pending())) {
+	if (unlikely(vmx_insn_failure_pending() || vmx_entry_work_pending())) {
 		local_irq_enable();
 		vmx_fpu_save_guest(v);
 		return ACTION_RESUME_GUEST;
@@ -559,11 +562,10 @@ static int vmx_vcpu_run(struct vmctl_vcpu *vcpu)
 
 	for (;;) {
 		/*
-		 * Reschedule first: a signal may arrive while another task
-		 * runs, and must be seen before the next entry.
+		 * Signals, rescheduling and TIF_NOTIFY_RESUME work before each
+		 * entry; vmx_enter_guest() looks again with interrupts off.
 		 */
-		cond_resched();
-		if (READ_ONCE(run->immediate_exit) || signal_pending(current)) {
+		if (READ_ONCE(run->immediate_exit) || vmx_handle_entry_work()) {
 			run->exit_reason = VMCTL_EXIT_INTR;
 			return -EINTR;
 		}

@@ -206,6 +206,10 @@ enum vmx_exit_action vmx_handle_ept_violation(struct vmx_vcpu *v);
 bool vmx_precheck_guest_state(struct vmx_vcpu *v);
 enum vmx_exit_action vmx_entry_failed(struct vmx_vcpu *v, bool vmfail);
 
+/* entry_work.c */
+int vmx_handle_entry_work(void);
+bool vmx_entry_work_pending(void);
+
 /* vmx.c */
 enum vmx_exit_action vmx_internal_error(struct vmx_vcpu *v, u32 suberror,
 					unsigned int ndata, const u64 *data);
