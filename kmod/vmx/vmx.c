@@ -479,7 +479,7 @@ static enum vmx_exit_action vmx_enter_guest(struct vmx_vcpu *v)
 {
 	struct vmx_host_save h;
 	unsigned int basic;
-	bool vmfail;
+	int entry;
 
 	vmx_refresh_host_state(v, &h);
 	vmx_fpu_load_guest(v);
@@ -502,10 +502,10 @@ static enum vmx_exit_action vmx_enter_guest(struct vmx_vcpu *v)
 	if (native_read_cr2() != v->cr2)
 		native_write_cr2(v->cr2);
 
-	vmfail = vmctl_vmx_vmenter(v->gpr, v->launched);
+	entry = vmctl_vmx_vmenter(v->gpr, v->launched);
 
 	v->cr2 = native_read_cr2();
-	if (!vmfail) {
+	if (entry == VMENTER_EXITED) {
 		v->exit_reason = vmcs_read32(VMCS_EXIT_REASON);
 		basic = v->exit_reason & EXIT_REASON_BASIC_MASK;
 		v->exit_intr_info = 0;
@@ -523,7 +523,11 @@ static enum vmx_exit_action vmx_enter_guest(struct vmx_vcpu *v)
 
 	vmx_fpu_save_guest(v);
 
-	if (vmfail)
+	if (unlikely(entry == VMENTER_FAULT)) {
+		vmx_insn_failed(v->launched ? "vmresume" : "vmlaunch", 0, true);
+		return ACTION_ERROR;
+	}
+	if (entry == VMENTER_VMFAIL)
 		return vmx_entry_failed(v, true);
 	v->exit_qual = vmcs_readl(VMCS_EXIT_QUALIFICATION);
 	if (v->exit_reason & EXIT_REASON_ENTRY_FAILURE)
@@ -569,6 +573,8 @@ static int vmx_vcpu_run(struct vmctl_vcpu *vcpu)
 			run->exit_reason = VMCTL_EXIT_INTR;
 			return -EINTR;
 		}
+		if (READ_ONCE(vmx_rebooting))
+			return -EIO;
 
 		if (v->load_pdptes) {
 			/* PAE paging was turned on by the guest: fetch PDPTEs. */
@@ -614,6 +620,9 @@ static int vmx_vcpu_run(struct vmctl_vcpu *vcpu)
 		goto out;
 
 insn_failed:
+	/* VMX was turned off for a reboot: that, not the VMCS, failed. */
+	if (READ_ONCE(vmx_rebooting))
+		return -EIO;
 	{
 		u64 data[1] = { error };
 

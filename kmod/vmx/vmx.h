@@ -217,6 +217,12 @@ enum vmx_exit_action vmx_unhandled_exit(struct vmx_vcpu *v);
 extern void *vmx_msr_bitmap;		/* all ones: every MSR access exits */
 
 /* vmenter.S */
+enum vmx_vmenter_result {
+	VMENTER_EXITED,		/* a VM exit, or an entry failure as one */
+	VMENTER_VMFAIL,		/* VMLAUNCH/VMRESUME or a VMWRITE failed */
+	VMENTER_FAULT,		/* a VMX instruction faulted: VMX is off */
+};
+
 int vmctl_vmx_vmenter(unsigned long *gpr, bool launched);
 void vmctl_vmx_forward_nmi(void);
 extern const char vmctl_vmx_vmexit[];
