@@ -2,7 +2,8 @@
 /*
  * KUnit suites of the VT-x backend's pure logic: control-word adjustment
  * from capability MSR values, the model of the VM-entry guest-state checks,
- * and the EPT table builder.  Meant to be #included by a file of
+ * the EPT table builder, and how IPI handlers keep the VMX instruction
+ * failure of the code they interrupt.  Meant to be #included by a file of
  * kmod/tests/, which builds the stand-alone vmctl_kunit.ko: it includes the
  * .c files under test and needs neither VT-x nor vmctl.ko.
  */
@@ -16,6 +17,10 @@
 #include "capabilities.c"
 #include "entry_checks.c"
 #include "ept.c"
+#include "vmx.h"
+
+/* hw.c owns it in vmctl.ko; the stash helpers of vmx.h work on it. */
+DEFINE_PER_CPU(struct vmx_cpu, vmx_cpu);
 
 /* ept.c accounts its table pages; count them here instead. */
 static long vmx_kunit_pages;
@@ -302,12 +307,61 @@ static void ept_map_unmap_test(struct kunit *test)
 		__free_page(pages[i]);
 }
 
+/* ---- VMX instruction failures and IPIs -------------------------------- */
+
+/* What vmx_insn_failed() leaves behind, without executing a VMX insn. */
+static void record_failure(u32 error)
+{
+	struct vmx_cpu *c = this_cpu_ptr(&vmx_cpu);
+
+	c->insn_failed = true;
+	c->insn_error = error;
+}
+
+/*
+ * An IPI handler that itself fails, landing between the interrupted
+ * code's failed instruction and its check: that failure (VM-instruction
+ * error 12) must still be there afterwards, the IPI's (7) must not.
+ */
+static void ipi_keeps_interrupted_failure_test(struct kunit *test)
+{
+	struct vmx_insn_failure stash;
+	struct vmx_cpu *c;
+
+	preempt_disable();
+	c = this_cpu_ptr(&vmx_cpu);
+	record_failure(12);
+	vmx_insn_failure_stash(&stash);
+	KUNIT_EXPECT_FALSE(test, vmx_insn_failure_pending());
+	record_failure(7);
+	vmx_insn_failure_unstash(&stash);
+	KUNIT_EXPECT_TRUE(test, vmx_insn_failure_pending());
+	KUNIT_EXPECT_EQ(test, c->insn_error, 12U);
+	c->insn_failed = false;
+	preempt_enable();
+}
+
+/* ... and an IPI's failure does not become the interrupted code's. */
+static void ipi_failure_stays_in_ipi_test(struct kunit *test)
+{
+	struct vmx_insn_failure stash;
+
+	preempt_disable();
+	vmx_insn_failure_stash(&stash);
+	record_failure(7);
+	vmx_insn_failure_unstash(&stash);
+	KUNIT_EXPECT_FALSE(test, vmx_insn_failure_pending());
+	preempt_enable();
+}
+
 static struct kunit_case vmx_test_cases[] = {
 	KUNIT_CASE(adjust_forces_allowed0_test),
 	KUNIT_CASE(adjust_drops_unoffered_optional_test),
 	KUNIT_CASE(adjust_refuses_missing_required_test),
 	KUNIT_CASE_PARAM(guest_state_test, state_case_gen_params),
 	KUNIT_CASE(ept_map_unmap_test),
+	KUNIT_CASE(ipi_keeps_interrupted_failure_test),
+	KUNIT_CASE(ipi_failure_stays_in_ipi_test),
 	{}
 };
 
