@@ -35,4 +35,10 @@ static void __used vmx_asm_offsets(void)
 
 	COMMENT("VMCS field encodings");
 	DEFINE(VMCS_HOST_RSP, VMCS_HOST_RSP);
+	BLANK();
+
+	COMMENT("What vmctl_vmx_vmenter() returns");
+	DEFINE(VMENTER_EXITED, VMENTER_EXITED);
+	DEFINE(VMENTER_VMFAIL, VMENTER_VMFAIL);
+	DEFINE(VMENTER_FAULT, VMENTER_FAULT);
 }

@@ -51,8 +51,10 @@ void vmx_insn_failed(const char *insn, u64 arg, bool fault)
 		asm volatile("vmread %[field], %[err]" : [err] "=r" (err)
 			     : [field] "r" ((unsigned long)VMCS_INSTRUCTION_ERROR)
 			     : "cc");
-	pr_warn_once("%s failed (argument %#llx, %s, VM-instruction error %lu)\n",
-		     insn, arg, fault ? "fault" : "VMfail", err);
+	/* The reboot notifier turned VMX off: faults are expected now. */
+	if (!(fault && READ_ONCE(vmx_rebooting)))
+		pr_warn_once("%s failed (argument %#llx, %s, VM-instruction error %lu)\n",
+			     insn, arg, fault ? "fault" : "VMfail", err);
 	c->insn_failed = true;
 	c->insn_error = err;
 }
@@ -135,7 +137,12 @@ static void vmx_cpu_on_ipi(void *unused)
 
 static void vmx_cpu_off_ipi(void *unused)
 {
+	struct vmx_insn_failure interrupted;
+
+	/* The reboot notifier's IPI may land in the run loop. */
+	vmx_insn_failure_stash(&interrupted);
 	vmx_cpu_off();
+	vmx_insn_failure_unstash(&interrupted);
 }
 
 /*

@@ -33,11 +33,13 @@ void vmx_vmclear_ipi(void *data)
 {
 	struct vmx_vcpu *v = data;
 	struct vmx_cpu *c = this_cpu_ptr(&vmx_cpu);
+	struct vmx_insn_failure interrupted;
 
 	if (READ_ONCE(v->cpu) != smp_processor_id())
 		return;		/* cleared meanwhile (CPU going offline) */
+	vmx_insn_failure_stash(&interrupted);
 	vmx_vmclear(v->vmcs_pa);
-	vmx_take_insn_failure(NULL);
+	vmx_insn_failure_unstash(&interrupted);
 	list_del_init(&v->loaded_link);
 	if (c->current_vcpu == v)
 		c->current_vcpu = NULL;
@@ -142,6 +144,9 @@ static void vmx_init_controls(struct vmx_vcpu *v)
 	v->ctls.pin = vmx_caps.pin;
 	v->ctls.proc = vmx_caps.proc;
 	v->ctls.proc2 = vmx_caps.proc2;
+	/* No VPID left for this vCPU: VPID 0 with the control on VMfails. */
+	if (!v->vpid)
+		v->ctls.proc2 &= ~PROC2_ENABLE_VPID;
 	v->ctls.exit = vmx_caps.exit;
 	v->ctls.entry = vmx_caps.entry;
 	vmcs_write32(VMCS_PIN_CONTROLS, v->ctls.pin);

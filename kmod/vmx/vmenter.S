@@ -20,9 +20,11 @@
  *
  * Loads the guest's general-purpose registers from gpr[], enters the guest
  * with VMLAUNCH (first entry after VMCLEAR) or VMRESUME, and on VM exit
- * stores them back.  Returns 0 after a VM exit (including a VM-entry
- * failure reported as an exit reason), 1 if the instruction itself failed
- * (VMfail: RFLAGS.CF or ZF set; the caller reads the VM-instruction error).
+ * stores them back.  Returns VMENTER_EXITED after a VM exit (including a
+ * VM-entry failure reported as an exit reason), VMENTER_VMFAIL if the
+ * instruction itself failed (RFLAGS.CF or ZF set; the caller reads the
+ * VM-instruction error), VMENTER_FAULT if a VMX instruction faulted: VMX
+ * was turned off under us (an NMI on the way to a reboot or crash dump).
  * Called with interrupts disabled.
  */
 SYM_FUNC_START(vmctl_vmx_vmenter)
@@ -41,6 +43,7 @@ SYM_FUNC_START(vmctl_vmx_vmenter)
 	 * pointer, so that the landing below sees the stack as it is now.
 	 */
 	mov	$VMCS_HOST_RSP, %eax
+.Lwrite_host_rsp:
 	vmwrite	%rsp, %rax
 	jna	.Lvmfail
 
@@ -72,6 +75,7 @@ SYM_FUNC_START(vmctl_vmx_vmenter)
 	 */
 	UNWIND_HINT_SAVE
 	jc	.Lresume
+.Llaunch:
 	vmlaunch
 	jmp	.Lvmfail
 .Lresume:
@@ -110,11 +114,16 @@ SYM_INNER_LABEL(vmctl_vmx_vmexit, SYM_L_GLOBAL)
 	/* Likewise the branch history, where the host wants that (BHI). */
 	CLEAR_BRANCH_HISTORY_VMEXIT
 
-	xor	%ebx, %ebx
+	mov	$VMENTER_EXITED, %ebx
+	jmp	.Lout
+
+	/* The stack is as at .Lvmfail: the exit path below undoes it. */
+.Lfault:
+	mov	$VMENTER_FAULT, %ebx
 	jmp	.Lout
 
 .Lvmfail:
-	mov	$1, %ebx
+	mov	$VMENTER_VMFAIL, %ebx
 
 .Lout:
 	/* Drop gpr; leave no guest value in a register for speculation. */
@@ -136,6 +145,10 @@ SYM_INNER_LABEL(vmctl_vmx_vmexit, SYM_L_GLOBAL)
 	pop	%r15
 	pop	%rbp
 	RET
+
+	_ASM_EXTABLE(.Lwrite_host_rsp, .Lfault)
+	_ASM_EXTABLE(.Llaunch, .Lfault)
+	_ASM_EXTABLE(.Lresume, .Lfault)
 SYM_FUNC_END(vmctl_vmx_vmenter)
 
 /*

@@ -13,6 +13,7 @@
 #include <linux/idr.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/nospec.h>
 #include <linux/percpu.h>
 #include <linux/ratelimit.h>
@@ -34,6 +35,28 @@
 
 void *vmx_msr_bitmap;			/* all ones: every MSR access exits */
 static DEFINE_IDA(vmx_vpids);
+
+/*
+ * How many VPIDs vCPUs may hold at once (1 ... this number; VPID 0 is the
+ * host's).  A test aid: lowered, it shows that vCPUs beyond the pool run
+ * without a VPID, which 65535 live vCPUs would show too slowly.  Read at
+ * each vCPU creation.
+ */
+static unsigned int vpid_pool_size = VMX_MAX_VPID;
+
+static int vpid_pool_size_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 0, VMX_MAX_VPID);
+}
+
+static const struct kernel_param_ops vpid_pool_size_ops = {
+	.set = vpid_pool_size_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(vpid_pool_size, &vpid_pool_size_ops, &vpid_pool_size, 0644);
+MODULE_PARM_DESC(vpid_pool_size,
+		 "VPIDs handed to vCPUs, 0-65535; vCPUs beyond it run without one (test aid)");
 
 /* ------------------------------------------------------------------------ */
 /* Probe and capabilities                                                     */
@@ -111,14 +134,16 @@ static void vmx_fill_caps(struct vmctl_caps *caps)
 static void vmx_invept_ipi(void *data)
 {
 	u64 eptp = *(u64 *)data;
+	struct vmx_insn_failure interrupted;
 
 	if (!this_cpu_ptr(&vmx_cpu)->vmx_on)
 		return;
+	vmx_insn_failure_stash(&interrupted);
 	if (cpu_has_vmx_invept_single())
 		vmx_invept(INVEPT_SINGLE_CONTEXT, eptp);
 	else
 		vmx_invept(INVEPT_ALL_CONTEXT, 0);
-	vmx_take_insn_failure(NULL);
+	vmx_insn_failure_unstash(&interrupted);
 }
 
 /*
@@ -200,6 +225,22 @@ static void vmx_free_vcpu_memory(struct vmx_vcpu *v)
 	vmctl_free_accounted(v, sizeof(*v));
 }
 
+/*
+ * A VPID for a new vCPU, or 0 when VPIDs are unsupported or all taken: the
+ * vCPU then runs with "enable VPID" off (a VM entry with VPID 0 and the
+ * control on fails), its translations flushed on every entry and exit.
+ */
+static u16 vmx_alloc_vpid(void)
+{
+	unsigned int pool = READ_ONCE(vpid_pool_size);
+	int vpid;
+
+	if (!cpu_has_vmx_vpid() || !pool)
+		return 0;
+	vpid = ida_alloc_range(&vmx_vpids, 1, pool, GFP_KERNEL);
+	return vpid < 0 ? 0 : vpid;
+}
+
 static int vmx_vcpu_create(struct vmctl_vcpu *vcpu)
 {
 	struct vmx_vcpu *v;
@@ -229,12 +270,7 @@ static int vmx_vcpu_create(struct vmctl_vcpu *vcpu)
 	vmctl_account_kernel_pages(1L << v->fpu_order);
 	vmx_init_fpu(v);
 
-	if (cpu_has_vmx_vpid()) {
-		err = ida_alloc_range(&vmx_vpids, 1, 0xffff, GFP_KERNEL);
-		if (err < 0)
-			err = 0;	/* out of VPIDs: run without one */
-		v->vpid = err;
-	}
+	v->vpid = vmx_alloc_vpid();
 
 	preempt_disable();
 	/* VMCLEAR initializes the region and sets its launch state. */
@@ -474,22 +510,35 @@ static enum vmx_exit_action vmx_enter_guest(struct vmx_vcpu *v)
 {
 	struct vmx_host_save h;
 	unsigned int basic;
-	bool vmfail;
+	int entry;
 
 	vmx_fpu_load_guest(v);
 
 	local_irq_disable();
 	vmx_refresh_host_state(v, &h);
+	/*
+	 * Last look, with interrupts off: a VMWRITE, VMPTRLD or VMREAD that
+	 * failed since the last exit means the VMCS is not what it should
+	 * be; pending work (a signal, a reschedule) is done first.  Either
+	 * way back to the run loop, which sees which it was.  A signal or
+	 * reschedule after this check comes with an IPI, which makes the
+	 * guest exit at once (other work waits for the next exit at most).
+	 */
+	if (unlikely(vmx_insn_failure_pending() || vmx_entry_work_pending())) {
+		local_irq_enable();
+		vmx_fpu_save_guest(v);
+		return ACTION_RESUME_GUEST;
+	}
 	vmx_load_guest_debug(v);
 	wrmsrl(MSR_KERNEL_GS_BASE, v->kernel_gs_base);
 	if (native_read_cr2() != v->cr2)
 		native_write_cr2(v->cr2);
 
-	vmfail = vmctl_vmx_vmenter(v->gpr, v->launched);
+	entry = vmctl_vmx_vmenter(v->gpr, v->launched);
 
 	v->cr2 = native_read_cr2();
 	vmx_save_guest_debug(v);
-	if (!vmfail) {
+	if (entry == VMENTER_EXITED) {
 		v->exit_reason = vmcs_read32(VMCS_EXIT_REASON);
 		basic = v->exit_reason & EXIT_REASON_BASIC_MASK;
 		v->exit_intr_info = 0;
@@ -510,7 +559,11 @@ static enum vmx_exit_action vmx_enter_guest(struct vmx_vcpu *v)
 
 	vmx_fpu_save_guest(v);
 
-	if (vmfail)
+	if (unlikely(entry == VMENTER_FAULT)) {
+		vmx_insn_failed(v->launched ? "vmresume" : "vmlaunch", 0, true);
+		return ACTION_ERROR;
+	}
+	if (entry == VMENTER_VMFAIL)
 		return vmx_entry_failed(v, true);
 	v->exit_qual = vmcs_readl(VMCS_EXIT_QUALIFICATION);
 	if (v->exit_reason & EXIT_REASON_ENTRY_FAILURE)
@@ -549,14 +602,15 @@ static int vmx_vcpu_run(struct vmctl_vcpu *vcpu)
 
 	for (;;) {
 		/*
-		 * Reschedule first: a signal may arrive while another task
-		 * runs, and must be seen before the next entry.
+		 * Signals, rescheduling and TIF_NOTIFY_RESUME work before each
+		 * entry; vmx_enter_guest() looks again with interrupts off.
 		 */
-		cond_resched();
-		if (READ_ONCE(run->immediate_exit) || signal_pending(current)) {
+		if (READ_ONCE(run->immediate_exit) || vmx_handle_entry_work()) {
 			run->exit_reason = VMCTL_EXIT_INTR;
 			return -EINTR;
 		}
+		if (READ_ONCE(vmx_rebooting))
+			return -EIO;
 
 		if (v->load_pdptes) {
 			/* PAE paging was turned on by the guest: fetch PDPTEs. */
@@ -602,6 +656,9 @@ static int vmx_vcpu_run(struct vmctl_vcpu *vcpu)
 		goto out;
 
 insn_failed:
+	/* VMX was turned off for a reboot: that, not the VMCS, failed. */
+	if (READ_ONCE(vmx_rebooting))
+		return -EIO;
 	{
 		u64 data[1] = { error };
 

@@ -30,6 +30,9 @@ enum vmx_gpr {
 				 X86_CR4_OSXMMEXCPT | X86_CR4_TSD |	\
 				 X86_CR4_DE | X86_CR4_PCE)
 
+/* VPIDs are 16 bits; 0 is the host's. */
+#define VMX_MAX_VPID		0xffff
+
 struct vmx_vm {
 	struct vmx_ept ept;
 };
@@ -50,7 +53,7 @@ struct vmx_vcpu {
 	int cpu;			/* where the VMCS is active, or -1 */
 	bool launched;			/* VMLAUNCH done since the last VMCLEAR */
 	struct list_head loaded_link;	/* on that CPU's list of active VMCSs */
-	u16 vpid;			/* 0: VPID not used */
+	u16 vpid;			/* 0: VPID not used (none left) */
 
 	/*
 	 * The control words as last written to the VMCS, so that reading
@@ -115,6 +118,40 @@ struct vmx_cpu {
 };
 
 DECLARE_PER_CPU(struct vmx_cpu, vmx_cpu);
+
+/*
+ * An IPI handler may interrupt code between a failed VMX instruction and
+ * the check of it: the handler stashes that failure first and puts it back
+ * last, so that it neither clears nor adds to it (its own failures were
+ * reported by vmx_insn_failed() and go no further).
+ */
+struct vmx_insn_failure {
+	bool failed;
+	u32 error;
+};
+
+static inline void vmx_insn_failure_stash(struct vmx_insn_failure *stash)
+{
+	struct vmx_cpu *c = this_cpu_ptr(&vmx_cpu);
+
+	stash->failed = c->insn_failed;
+	stash->error = c->insn_error;
+	c->insn_failed = false;
+}
+
+static inline void vmx_insn_failure_unstash(const struct vmx_insn_failure *stash)
+{
+	struct vmx_cpu *c = this_cpu_ptr(&vmx_cpu);
+
+	c->insn_failed = stash->failed;
+	c->insn_error = stash->error;
+}
+
+/* A failure is waiting for vmx_take_insn_failure(): do not enter. */
+static inline bool vmx_insn_failure_pending(void)
+{
+	return this_cpu_ptr(&vmx_cpu)->insn_failed;
+}
 
 /* hw.c */
 extern bool vmx_rebooting;		/* the reboot notifier turned VMX off */
@@ -206,6 +243,10 @@ enum vmx_exit_action vmx_handle_ept_violation(struct vmx_vcpu *v);
 bool vmx_precheck_guest_state(struct vmx_vcpu *v);
 enum vmx_exit_action vmx_entry_failed(struct vmx_vcpu *v, bool vmfail);
 
+/* entry_work.c */
+int vmx_handle_entry_work(void);
+bool vmx_entry_work_pending(void);
+
 /* vmx.c */
 enum vmx_exit_action vmx_internal_error(struct vmx_vcpu *v, u32 suberror,
 					unsigned int ndata, const u64 *data);
@@ -213,6 +254,12 @@ enum vmx_exit_action vmx_unhandled_exit(struct vmx_vcpu *v);
 extern void *vmx_msr_bitmap;		/* all ones: every MSR access exits */
 
 /* vmenter.S */
+enum vmx_vmenter_result {
+	VMENTER_EXITED,		/* a VM exit, or an entry failure as one */
+	VMENTER_VMFAIL,		/* VMLAUNCH/VMRESUME or a VMWRITE failed */
+	VMENTER_FAULT,		/* a VMX instruction faulted: VMX is off */
+};
+
 int vmctl_vmx_vmenter(unsigned long *gpr, bool launched);
 void vmctl_vmx_forward_nmi(void);
 extern const char vmctl_vmx_vmexit[];

@@ -2,10 +2,11 @@
 /*
  * KUnit suites of the VT-x backend's pure logic: control-word adjustment
  * from capability MSR values and the controls the module asks for, the
- * model of the VM-entry guest-state checks, the EPT table builder, and
- * which exits are machine checks for the host.  Meant to be #included by a file of
- * kmod/tests/, which builds the stand-alone vmctl_kunit.ko: it includes the
- * .c files under test and needs neither VT-x nor vmctl.ko.
+ * model of the VM-entry guest-state checks, the EPT table builder, which
+ * exits are machine checks for the host, and how IPI handlers keep the VMX
+ * instruction failure of the code they interrupt.  Meant to be #included
+ * by a file of kmod/tests/, which builds the stand-alone vmctl_kunit.ko:
+ * it includes the .c files under test and needs neither VT-x nor vmctl.ko.
  */
 /* Before any header, as in the files #included below. */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -18,6 +19,10 @@
 #include "entry_checks.c"
 #include "ept.c"
 #include "host_state.h"
+#include "vmx.h"
+
+/* hw.c owns it in vmctl.ko; the stash helpers of vmx.h work on it. */
+DEFINE_PER_CPU(struct vmx_cpu, vmx_cpu);
 
 /* ept.c accounts its table pages; count them here instead. */
 static long vmx_kunit_pages;
@@ -374,6 +379,53 @@ static void machine_check_exits_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, vmx_exit_is_machine_check(BIT(31) | 33, 0));
 }
 
+/* ---- VMX instruction failures and IPIs -------------------------------- */
+
+/* What vmx_insn_failed() leaves behind, without executing a VMX insn. */
+static void record_failure(u32 error)
+{
+	struct vmx_cpu *c = this_cpu_ptr(&vmx_cpu);
+
+	c->insn_failed = true;
+	c->insn_error = error;
+}
+
+/*
+ * An IPI handler that itself fails, landing between the interrupted
+ * code's failed instruction and its check: that failure (VM-instruction
+ * error 12) must still be there afterwards, the IPI's (7) must not.
+ */
+static void ipi_keeps_interrupted_failure_test(struct kunit *test)
+{
+	struct vmx_insn_failure stash;
+	struct vmx_cpu *c;
+
+	preempt_disable();
+	c = this_cpu_ptr(&vmx_cpu);
+	record_failure(12);
+	vmx_insn_failure_stash(&stash);
+	KUNIT_EXPECT_FALSE(test, vmx_insn_failure_pending());
+	record_failure(7);
+	vmx_insn_failure_unstash(&stash);
+	KUNIT_EXPECT_TRUE(test, vmx_insn_failure_pending());
+	KUNIT_EXPECT_EQ(test, c->insn_error, 12U);
+	c->insn_failed = false;
+	preempt_enable();
+}
+
+/* ... and an IPI's failure does not become the interrupted code's. */
+static void ipi_failure_stays_in_ipi_test(struct kunit *test)
+{
+	struct vmx_insn_failure stash;
+
+	preempt_disable();
+	vmx_insn_failure_stash(&stash);
+	record_failure(7);
+	vmx_insn_failure_unstash(&stash);
+	KUNIT_EXPECT_FALSE(test, vmx_insn_failure_pending());
+	preempt_enable();
+}
+
 static struct kunit_case vmx_test_cases[] = {
 	KUNIT_CASE(debug_controls_required_test),
 	KUNIT_CASE(wbinvd_exiting_wanted_test),
@@ -384,6 +436,8 @@ static struct kunit_case vmx_test_cases[] = {
 	KUNIT_CASE(adjust_refuses_missing_required_test),
 	KUNIT_CASE_PARAM(guest_state_test, state_case_gen_params),
 	KUNIT_CASE(ept_map_unmap_test),
+	KUNIT_CASE(ipi_keeps_interrupted_failure_test),
+	KUNIT_CASE(ipi_failure_stays_in_ipi_test),
 	{}
 };
 

@@ -341,7 +341,8 @@ struct vmctl_run {
 
 /*
  * Returns a new vCPU fd (O_CLOEXEC).  Errors: -EINVAL vcpu_id >= max_vcpus,
- * flags/reserved not 0; -EEXIST vcpu_id in use; -ENOMEM.
+ * flags/reserved not 0; -EEXIST vcpu_id in use; -ENOMEM.  Running out of
+ * VPIDs (VMCTL_CAP_VPID) is no error: such a vCPU runs without one.
  */
 #define VMCTL_CREATE_VCPU	_IOW(VMCTL_IOCTL_MAGIC, 0x12, struct vmctl_create_vcpu)
 
@@ -356,7 +357,8 @@ struct vmctl_run {
  * the mmap()ed struct vmctl_run.  Returns 0, or: -EINTR a signal is pending or
  * immediate_exit was set (exit_reason VMCTL_EXIT_INTR); -EINVAL the vCPU is
  * shut down (after VMCTL_EXIT_SHUTDOWN); -EBUSY the vCPU is running in
- * another thread.
+ * another thread; -EIO the host is rebooting and has turned VT-x off (also
+ * for a RUN that was in the guest then).
  */
 #define VMCTL_RUN		_IO(VMCTL_IOCTL_MAGIC, 0x20)
 
