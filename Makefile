@@ -70,12 +70,18 @@ demo:
 #                         pages: no kernel headers needed
 #   make install-module   vmctl.ko through Kbuild's modules_install into
 #                         /lib/modules/KRELEASE/$(MODDIR), signed if the
-#                         kernel tree has its signing key, then depmod
+#                         kernel tree has its signing key, then depmod;
+#                         and the udev rule (install-udev)
+#   make install-udev     $(UDEVRULESDIR)/60-vmctl.rules (/dev/vmctl 0660
+#                         group vmctl) and, unless DESTDIR is set, the
+#                         group vmctl if missing and a udev reload
 #   make install          both
 #   make uninstall        (-user, -module) removes what they installed
 MANDIR ?= $(PREFIX)/share/man
 MODDIR ?= updates
 INSTALL_VARS := PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) MANDIR=$(MANDIR)
+UDEVRULESDIR ?= /etc/udev/rules.d
+UDEV_RULE    = $(DESTDIR)$(UDEVRULESDIR)/60-vmctl.rules
 MOD_RELEASE := $(notdir $(patsubst %/build,%,$(KDIR)))
 MOD_PATH     = $(DESTDIR)/lib/modules/$(MOD_RELEASE)/$(MODDIR)
 # Kbuild signs at modules_install when CONFIG_MODULE_SIG_ALL is set, with
@@ -94,7 +100,7 @@ install-user: libvmctl vmctl vmtop
 	$(MAKE) -C vmtop install $(INSTALL_VARS)
 	$(MAKE) -C man install $(INSTALL_VARS)
 
-install-module: kmod
+install-module: kmod install-udev
 	@echo "vmctl: installing vmctl.ko for Linux $(MOD_RELEASE) into $(MOD_PATH) (Kbuild modules_install)"
 	@echo "vmctl: (Kbuild's own depmod needs System.map, which kernel header packages lack:"
 	@echo "vmctl: it says so and skips; this Makefile runs depmod itself afterwards)"
@@ -117,6 +123,23 @@ endif
 		echo "vmctl: run depmod -a $(MOD_RELEASE) on the machine it is copied to"; \
 	fi
 
+# The group is created only on the machine itself: a staging directory
+# (DESTDIR) has no group database of its own that would reach the target.
+install-udev:
+	install -D -m 644 udev/60-vmctl.rules $(UDEV_RULE)
+	@if [ -n "$(DESTDIR)" ]; then \
+		echo "vmctl: not creating group vmctl for the staging directory $(DESTDIR):"; \
+		echo "vmctl: run groupadd --system vmctl on the machine it is copied to"; \
+	elif getent group vmctl >/dev/null; then \
+		echo "vmctl: group vmctl exists; add users with: usermod -aG vmctl USER"; \
+	else \
+		echo "vmctl: creating group vmctl; add users with: usermod -aG vmctl USER"; \
+		groupadd --system vmctl 2>/dev/null || addgroup --system vmctl; \
+	fi
+	@if [ -z "$(DESTDIR)" ] && command -v udevadm >/dev/null && [ -d /run/udev ]; then \
+		udevadm control --reload-rules && udevadm trigger --name-match=vmctl || true; \
+	fi
+
 uninstall: uninstall-user uninstall-module
 
 uninstall-user:
@@ -125,11 +148,13 @@ uninstall-user:
 	$(MAKE) -C vmtop uninstall $(INSTALL_VARS)
 	$(MAKE) -C man uninstall $(INSTALL_VARS)
 
+# The group stays: users may still be members of it.
 uninstall-module:
+	rm -f $(UDEV_RULE)
 	rm -f $(MOD_PATH)/vmctl.ko $(MOD_PATH)/vmctl.ko.xz $(MOD_PATH)/vmctl.ko.gz $(MOD_PATH)/vmctl.ko.zst
 	[ -n "$(DESTDIR)" ] || depmod -a $(MOD_RELEASE)
 
-dkms-install:
+dkms-install: install-udev
 	rm -rf /usr/src/vmctl-$(DKMS_VERSION)
 	mkdir -p /usr/src/vmctl-$(DKMS_VERSION)
 	cp -a dkms.conf kmod include /usr/src/vmctl-$(DKMS_VERSION)/
@@ -138,6 +163,7 @@ dkms-install:
 
 dkms-uninstall:
 	dkms remove -m vmctl -v $(DKMS_VERSION) --all
+	rm -f $(UDEV_RULE)
 	rm -rf /usr/src/vmctl-$(DKMS_VERSION)
 
 clean:
@@ -146,4 +172,5 @@ clean:
 	rm -rf build
 
 .PHONY: all kmod $(USERSPACE) bench-prog bench check mutants demo install install-user \
-	install-module uninstall uninstall-user uninstall-module dkms-install dkms-uninstall clean
+	install-module install-udev uninstall uninstall-user uninstall-module dkms-install \
+	dkms-uninstall clean

@@ -329,7 +329,8 @@ static vm_fault_t vmctl_run_page_fault(struct vm_fault *vmf)
 {
 	struct vmctl_vcpu *vcpu = vmf->vma->vm_file->private_data;
 
-	if (vmf->pgoff)
+	/* Only the owner's mapping: a second line behind VM_DONTCOPY. */
+	if (vmf->pgoff || vmf->vma->vm_mm != vcpu->vm->mm)
 		return VM_FAULT_SIGBUS;
 	vmf->page = virt_to_page(vcpu->run);
 	get_page(vmf->page);
@@ -344,7 +345,10 @@ static const struct vm_operations_struct vmctl_run_page_vm_ops = {
  * The run page is shared between the kernel and the owner: only a
  * MAP_SHARED mapping sees the kernel's writes and lets the owner's writes
  * (immediate_exit, IN data) reach the kernel; a private one would be copied
- * on write.  It is data, never code, and not handed to a forked child.
+ * on write.  It is data, never code, and not handed to a forked child:
+ * VM_DONTCOPY keeps it out of the child, and VM_IO makes
+ * madvise(MADV_DOFORK) fail with EINVAL instead of clearing VM_DONTCOPY
+ * (it also keeps get_user_pages() and /proc/PID/mem off the page).
  */
 static int vmctl_vcpu_mmap(struct file *file, struct vm_area_struct *vma)
 {
@@ -363,7 +367,7 @@ static int vmctl_vcpu_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EPERM;
 
 	/* Linux 6.3 and later want vm_flags_mod() here. */
-	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY;
+	vma->vm_flags |= VM_IO | VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY;
 	vma->vm_flags &= ~VM_MAYEXEC;
 	vma->vm_ops = &vmctl_run_page_vm_ops;
 	return 0;

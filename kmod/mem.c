@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Memory slots: ordinary memory of the VM's owning process, pinned for as
- * long as the slot exists and mapped into the guest by the backend.  A slot
- * is all or nothing: on every error path nothing stays pinned or mapped.
+ * long as the slot exists, charged to the owner's RLIMIT_MEMLOCK and mapped
+ * into the guest by the backend.  A slot is all or nothing: on every error
+ * path nothing stays pinned, charged or mapped.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/backing-dev.h>
+#include <linux/capability.h>
 #include <linux/errno.h>
 #include <linux/highmem.h>
 #include <linux/lockdep.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/mmap_lock.h>
+#include <linux/sched/signal.h>
 #include <linux/uaccess.h>
 
 #include "core.h"
@@ -34,6 +39,99 @@ static void vmctl_slot_limits(struct vmctl_slot_limits *limits)
 	limits->valid_flags = 0;
 	if (vmctl_caps.features & VMCTL_CAP_READONLY_SLOTS)
 		limits->valid_flags |= VMCTL_SLOT_READONLY;
+}
+
+/*
+ * Pinned guest memory is memory the owner has locked: it counts against
+ * the owner's RLIMIT_MEMLOCK, in mm->pinned_vm (VmPin in /proc/PID/status)
+ * where RDMA and io_uring count their long-term pins too, so that a VMM
+ * cannot pin more than mlock() would let it lock.  CAP_IPC_LOCK lifts the
+ * limit but not the count.  pinned_vm is an atomic counter: uncharging
+ * needs no lock of the mm, which may have no task any more by then.
+ */
+static int vmctl_charge_pinned(struct mm_struct *mm, unsigned long npages)
+{
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	s64 pinned = atomic64_add_return(npages, &mm->pinned_vm);
+
+	if (pinned > limit && !capable(CAP_IPC_LOCK)) {
+		atomic64_sub(npages, &mm->pinned_vm);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void vmctl_uncharge_pinned(struct mm_struct *mm, unsigned long npages)
+{
+	atomic64_sub(npages, &mm->pinned_vm);
+}
+
+/*
+ * The guest writes its memory through the EPT, behind the page cache's
+ * back: a filesystem that writes pages back never learns that a pinned
+ * page was made dirty (no page_mkwrite, no stable pages during writeback),
+ * which loses data and can crash its writeback.  So a writable slot takes
+ * only memory that no such filesystem backs: anonymous memory, private
+ * copies of files, and shared mappings of shmem (tmpfs, memfd, SysV shm),
+ * hugetlbfs or ramfs, none of which writes back.
+ */
+static bool vmctl_mapping_writes_back(struct address_space *mapping)
+{
+	return mapping && mapping_can_writeback(mapping);
+}
+
+static bool vmctl_vma_guest_writable(struct vm_area_struct *vma)
+{
+	return !vma->vm_file || !(vma->vm_flags & VM_SHARED) ||
+	       !vmctl_mapping_writes_back(vma->vm_file->f_mapping);
+}
+
+/*
+ * Refuses a writable slot over a shared file mapping that writes back, with
+ * -EOPNOTSUPP before anything is pinned.  A hole is left for the pin to
+ * report as -EFAULT.
+ */
+static int vmctl_slot_check_backing(struct vmctl_vm *vm,
+				    const struct vmctl_slot *slot)
+{
+	u64 addr = slot->userspace_addr;
+	u64 end = addr + slot->size;
+	struct vm_area_struct *vma;
+	int ret = 0;
+
+	if (!vmctl_slot_writable(slot))
+		return 0;
+	mmap_read_lock(vm->mm);
+	for (; addr < end; addr = vma->vm_end) {
+		vma = vma_lookup(vm->mm, addr);
+		if (!vma)
+			break;
+		if (!vmctl_vma_guest_writable(vma)) {
+			ret = -EOPNOTSUPP;
+			break;
+		}
+	}
+	mmap_read_unlock(vm->mm);
+	return ret;
+}
+
+/*
+ * The same rule, page by page, on what was actually pinned: another thread
+ * may have mapped a file over the range between the check and the pin.
+ */
+static bool vmctl_pages_guest_writable(struct page **pages,
+				       unsigned long npages)
+{
+	unsigned long i;
+
+	for (i = 0; i < npages; i++) {
+		struct folio *folio = page_folio(pages[i]);
+
+		if (!folio_test_anon(folio) &&
+		    vmctl_mapping_writes_back(folio->mapping))
+			return false;
+	}
+	return true;
 }
 
 /*
@@ -65,23 +163,41 @@ static int vmctl_pin_range(struct vmctl_slot *slot, unsigned int gup_flags)
  * copy-on-write page the guest never sees.  Only a range the process
  * cannot write, such as a PROT_READ file mapping, is pinned for reading.
  */
-static int vmctl_slot_pin(struct vmctl_slot *slot)
+static int vmctl_slot_pin(struct vmctl_vm *vm, struct vmctl_slot *slot)
 {
 	int ret;
 
+	ret = vmctl_slot_check_backing(vm, slot);
+	if (ret)
+		return ret;
+	ret = vmctl_charge_pinned(vm->mm, slot->npages);
+	if (ret)
+		return ret;
 	ret = vmctl_pin_range(slot, FOLL_LONGTERM | FOLL_WRITE);
 	if (ret == -EFAULT && !vmctl_slot_writable(slot))
 		ret = vmctl_pin_range(slot, FOLL_LONGTERM);
 	if (ret)
-		return ret;
+		goto out_uncharge;
+	if (vmctl_slot_writable(slot) &&
+	    !vmctl_pages_guest_writable(slot->pages, slot->npages)) {
+		unpin_user_pages(slot->pages, slot->npages);
+		ret = -EOPNOTSUPP;
+		goto out_uncharge;
+	}
 	vmctl_account_pinned_pages(slot->npages);
 	return 0;
+
+out_uncharge:
+	vmctl_uncharge_pinned(vm->mm, slot->npages);
+	return ret;
 }
 
-static void vmctl_slot_unpin(struct vmctl_slot *slot)
+/* vm->mm, not current's: the last close may come from another process. */
+static void vmctl_slot_unpin(struct vmctl_vm *vm, struct vmctl_slot *slot)
 {
 	unpin_user_pages_dirty_lock(slot->pages, slot->npages,
 				    vmctl_slot_writable(slot));
+	vmctl_uncharge_pinned(vm->mm, slot->npages);
 	vmctl_account_pinned_pages(-(long)slot->npages);
 }
 
@@ -117,7 +233,7 @@ int vmctl_slot_add(struct vmctl_vm *vm, const struct vmctl_memory_slot *req)
 		goto out_free_slot;
 	}
 
-	ret = vmctl_slot_pin(slot);
+	ret = vmctl_slot_pin(vm, slot);
 	if (ret)
 		goto out_free_pages;
 
@@ -130,7 +246,7 @@ int vmctl_slot_add(struct vmctl_vm *vm, const struct vmctl_memory_slot *req)
 	return 0;
 
 out_unpin:
-	vmctl_slot_unpin(slot);
+	vmctl_slot_unpin(vm, slot);
 out_free_pages:
 	vmctl_free_accounted(slot->pages, vmctl_slot_pages_bytes(slot->npages));
 out_free_slot:
@@ -142,7 +258,7 @@ out_free_slot:
 static void vmctl_slot_destroy(struct vmctl_vm *vm, struct vmctl_slot *slot)
 {
 	vmctl_backend->unmap_pages(vm, slot->guest_phys_addr, slot->npages);
-	vmctl_slot_unpin(slot);
+	vmctl_slot_unpin(vm, slot);
 	vmctl_free_accounted(slot->pages, vmctl_slot_pages_bytes(slot->npages));
 	vmctl_free_accounted(slot, sizeof(*slot));
 }

@@ -21,7 +21,8 @@ const struct err_msg err_msgs[] = {
 	{ "vmctl_sys_open", -EINVAL, NULLARG },
 	{ "vmctl_sys_open", -ENOENT, "the vmctl module is not loaded "
 	  "(modprobe vmctl; it refuses to load without VT-x: see dmesg)" },
-	{ "vmctl_sys_open", -EACCES, "permission denied (" VMCTL_DEFAULT_DEVICE " is root only)" },
+	{ "vmctl_sys_open", -EACCES, "permission denied (" VMCTL_DEFAULT_DEVICE " is for root and "
+	  "group vmctl once its udev rule is installed: join the group)" },
 	{ "vmctl_sys_open", -ENODEV, "cannot open " VMCTL_DEFAULT_DEVICE
 	  " (no driver behind it: was the module unloaded?)" },
 	{ "vmctl_sys_open", -ENOTTY, VMCTL_DEFAULT_DEVICE " is not a vmctl device" },
@@ -49,7 +50,8 @@ const struct err_msg err_msgs[] = {
 	  "the guest's physical address width, too large, or unknown flags" },
 	{ "vmctl_vm_mem_add", -EEXIST, "the range overlaps guest memory already added" },
 	{ "vmctl_vm_mem_add", -ENOSPC, "no free memory slot" },
-	{ "vmctl_vm_mem_add", -ENOMEM, "out of memory" },
+	{ "vmctl_vm_mem_add", -ENOMEM, "out of memory, or more pinned guest memory than "
+	  "RLIMIT_MEMLOCK allows (ulimit -l; the guest's memory counts as VmPin)" },
 	{ "vmctl_vm_mem_add", -EIO, OWNER },
 	{ "vmctl_vm_mem_remove", -EINVAL, NULLARG },
 	{ "vmctl_vm_mem_remove", -ENOENT, "no such memory slot" },

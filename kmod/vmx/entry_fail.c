@@ -48,7 +48,7 @@ bool vmx_precheck_guest_state(struct vmx_vcpu *v)
 	vmx_vcpu_put();
 	if (!what)
 		return false;
-	run->exit_reason = VMCTL_EXIT_FAIL_ENTRY;
+	vmx_report_exit(v, VMCTL_EXIT_FAIL_ENTRY);
 	run->fail_entry.hardware_reason = EXIT_REASON_ENTRY_FAILURE |
 					  VMX_EXIT_INVALID_GUEST_STATE;
 	run->fail_entry.qualification = 0;
@@ -64,7 +64,7 @@ enum vmx_exit_action vmx_entry_failed(struct vmx_vcpu *v, bool vmfail)
 	char *msg = run->fail_entry.message;
 	size_t len = sizeof(run->fail_entry.message);
 
-	run->exit_reason = VMCTL_EXIT_FAIL_ENTRY;
+	vmx_report_exit(v, VMCTL_EXIT_FAIL_ENTRY);
 	run->fail_entry.pad = 0;
 	if (vmfail) {
 		u32 err = vmcs_read32(VMCS_INSTRUCTION_ERROR);

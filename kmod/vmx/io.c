@@ -22,7 +22,7 @@ enum vmx_exit_action vmx_handle_io(struct vmx_vcpu *v)
 		return vmx_internal_error(v, VMCTL_INTERNAL_UNSUPPORTED_IO,
 					  2, data);
 	}
-	run->exit_reason = VMCTL_EXIT_IO;
+	vmx_report_exit(v, VMCTL_EXIT_IO);
 	run->io.port = IO_QUAL_PORT(q);
 	run->io.size = size;
 	run->io.pad = 0;

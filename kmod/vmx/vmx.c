@@ -316,7 +316,7 @@ enum vmx_exit_action vmx_internal_error(struct vmx_vcpu *v, u32 suberror,
 {
 	struct vmctl_run *run = vmx_run(v);
 
-	run->exit_reason = VMCTL_EXIT_INTERNAL_ERROR;
+	vmx_report_exit(v, VMCTL_EXIT_INTERNAL_ERROR);
 	run->internal.suberror = suberror;
 	run->internal.ndata = ndata;
 	memcpy(run->internal.data, data, ndata * sizeof(u64));
@@ -370,7 +370,7 @@ static enum vmx_exit_action handle_preemption_timer(struct vmx_vcpu *v)
 static enum vmx_exit_action handle_triple_fault(struct vmx_vcpu *v)
 {
 	v->shutdown = true;
-	vmx_run(v)->exit_reason = VMCTL_EXIT_SHUTDOWN;
+	vmx_report_exit(v, VMCTL_EXIT_SHUTDOWN);
 	return ACTION_EXIT_TO_USER;
 }
 
@@ -442,7 +442,7 @@ static enum vmx_exit_action handle_wbinvd(struct vmx_vcpu *v)
 static enum vmx_exit_action handle_hlt(struct vmx_vcpu *v)
 {
 	vmx_skip_exiting_instruction(v);
-	vmx_run(v)->exit_reason = VMCTL_EXIT_HLT;
+	vmx_report_exit(v, VMCTL_EXIT_HLT);
 	return ACTION_EXIT_TO_USER;
 }
 
@@ -585,7 +585,7 @@ static int vmx_vcpu_run(struct vmctl_vcpu *vcpu)
 		return -EINVAL;
 	if (READ_ONCE(vmx_rebooting))
 		return -EIO;
-	run->exit_reason = VMCTL_EXIT_NONE;
+	vmx_report_exit(v, VMCTL_EXIT_NONE);
 
 	if (v->check_guest_state) {
 		if (vmx_precheck_guest_state(v))
@@ -606,7 +606,7 @@ static int vmx_vcpu_run(struct vmctl_vcpu *vcpu)
 		 * entry; vmx_enter_guest() looks again with interrupts off.
 		 */
 		if (READ_ONCE(run->immediate_exit) || vmx_handle_entry_work()) {
-			run->exit_reason = VMCTL_EXIT_INTR;
+			vmx_report_exit(v, VMCTL_EXIT_INTR);
 			return -EINTR;
 		}
 		if (READ_ONCE(vmx_rebooting))
@@ -643,10 +643,10 @@ static int vmx_vcpu_run(struct vmctl_vcpu *vcpu)
 
 		/* "Resumed" and "user exit filled" never hold together. */
 		resumed = action == ACTION_RESUME_GUEST;
-		user_exit = run->exit_reason != VMCTL_EXIT_NONE;
+		user_exit = v->user_exit != VMCTL_EXIT_NONE;
 		if (action != ACTION_ERROR && resumed == user_exit) {
 			pr_warn_once("exit %u handled as %d with user exit %u\n",
-				     v->exit_reason, action, run->exit_reason);
+				     v->exit_reason, action, v->user_exit);
 			action = ACTION_ERROR;
 		}
 		if (action != ACTION_RESUME_GUEST)

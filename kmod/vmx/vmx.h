@@ -91,6 +91,12 @@ struct vmx_vcpu {
 	u32 exit_intr_info;
 
 	u64 user_exits;			/* RUN returned to user space */
+	/*
+	 * What this RUN reported in run->exit_reason.  The kernel never reads
+	 * the run page back: user space may rewrite it at any time, from
+	 * another thread even while RUN is in progress.
+	 */
+	u32 user_exit;
 };
 
 /* What an exit handler tells the run loop. */
@@ -104,6 +110,14 @@ enum vmx_exit_action {
 static inline struct vmctl_run *vmx_run(struct vmx_vcpu *v)
 {
 	return v->vcpu->run;
+}
+
+/* Reports an exit to user space; VMCTL_EXIT_NONE clears the report. */
+static inline struct vmctl_run *vmx_report_exit(struct vmx_vcpu *v, u32 reason)
+{
+	v->user_exit = reason;
+	WRITE_ONCE(vmx_run(v)->exit_reason, reason);
+	return vmx_run(v);
 }
 
 /* Per-CPU VMX state, owned by hw.c. */

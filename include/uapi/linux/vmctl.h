@@ -180,7 +180,9 @@ struct vmctl_sregs {
  * mmap(NULL, VMCTL_RUN_MMAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
  * vcpu_fd, 0).  Errors: -EINVAL other length or offset, or MAP_PRIVATE (the
  * page is shared with the kernel); -EPERM PROT_EXEC.  The mapping is not
- * inherited by fork().
+ * inherited by fork(), and madvise(MADV_DOFORK) on it fails with -EINVAL.
+ * The kernel only writes the out fields and never reads them back: user
+ * space may overwrite them at any time without effect on the vCPU.
  */
 #define VMCTL_RUN_MMAP_SIZE		4096
 
@@ -329,7 +331,16 @@ struct vmctl_run {
  * 1 << caps.guest_phys_bits, size > caps.max_slot_size;
  * -EEXIST slot id in use or guest range overlaps another slot;
  * -EFAULT user range not mapped (or not writable for a writable slot);
- * -ENOMEM.  On error nothing is pinned or mapped.
+ * -EOPNOTSUPP a writable slot over a MAP_SHARED file mapping whose
+ * filesystem writes pages back (ext4, xfs, NFS, ...: the guest's writes
+ * would bypass it); anonymous memory, MAP_PRIVATE file mappings, shmem
+ * (tmpfs, memfd, SysV shm), hugetlbfs and ramfs are accepted, and a
+ * read-only slot may map any file;
+ * -ENOMEM out of memory, or the slot's pages would take the caller's
+ * pinned memory (VmPin in /proc/PID/status) above RLIMIT_MEMLOCK and the
+ * caller lacks CAP_IPC_LOCK.  Pinned pages stay charged to the creator's
+ * VmPin until the slot is deleted or the VM destroyed.  On error nothing
+ * is pinned, charged or mapped.
  */
 #define VMCTL_SET_MEMORY_SLOT	_IOW(VMCTL_IOCTL_MAGIC, 0x10, struct vmctl_memory_slot)
 

@@ -146,7 +146,8 @@ void vmctl_vm_destroy(struct vmctl_vm *vm);
  * -EINVAL unaligned, zero size, wrapping range, unknown flags, beyond the
  * guest's physical address width or the module's slot size, vm NULL;
  * -EEXIST the range overlaps guest memory already added; -ENOSPC no free
- * slot; -ENOMEM; -EIO.
+ * slot; -ENOMEM out of memory, or the slot would take this process's
+ * pinned memory (VmPin) above RLIMIT_MEMLOCK without CAP_IPC_LOCK; -EIO.
  */
 int vmctl_vm_mem_add(struct vmctl_vm *vm, uint64_t gpa, uint64_t size,
 		     unsigned int flags, void **hostp);
