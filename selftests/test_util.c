@@ -91,7 +91,7 @@ bool ucall_get(struct vmctl_vcpu *vcpu, const struct vmctl_exit *exit, struct uc
 	struct vmctl_regs regs;
 	int err;
 
-	if (exit->reason != VMCTL_EXIT_IO && exit->reason != VMCTL_EXIT_UNHANDLED_IO)
+	if (exit->reason != VMCTL_EXIT_IO && exit->reason != LIBVMCTL_EXIT_UNHANDLED_IO)
 		return false;
 	if (exit->io.port != UCALL_PORT || !exit->io.is_write || exit->io.size != 4)
 		return false;

@@ -46,7 +46,7 @@ extern "C" {
  * changes meaning.  VMCTL_API_VERSION (from <linux/vmctl.h>) is the kernel
  * ABI version the library was built against.
  */
-#define LIBVMCTL_VERSION		1
+#define LIBVMCTL_VERSION		2	/* 2: struct vmctl_exit grew (count, ...) */
 
 struct vmctl_sys;
 struct vmctl_vm;
@@ -132,8 +132,12 @@ int vmctl_vm_create(struct vmctl_sys *sys, struct vmctl_vm **vmp);
  */
 void vmctl_vm_destroy(struct vmctl_vm *vm);
 
-/* Flags of vmctl_vm_mem_add() */
-#define VMCTL_MEM_READONLY	(1U << 0)	/* guest writes fail; the host may write */
+/*
+ * Flags of vmctl_vm_mem_add(): the uapi's VMCTL_SLOT_* (VMCTL_SLOT_READONLY:
+ * guest writes fail, the host may write).  VMCTL_MEM_READONLY is the name
+ * LIBVMCTL_VERSION 1 gave the same flag; it stays for old programs.
+ */
+#define VMCTL_MEM_READONLY	VMCTL_SLOT_READONLY
 
 /*
  * Gives the guest size bytes of fresh zeroed memory at guest-physical gpa:
@@ -301,21 +305,25 @@ int vmctl_build_long_mode_tables(void *buf, size_t len, uint64_t buf_gpa,
 
 /*
  * Exit reasons of struct vmctl_exit: the kernel's VMCTL_EXIT_* (from
- * <linux/vmctl.h>) plus these, which the library's run loop produces.
+ * <linux/vmctl.h>) plus these, which the library's run loop produces and
+ * the kernel never does.  The VMCTL_EXIT_ spellings are the names
+ * LIBVMCTL_VERSION 1 gave them; they stay for old programs.
  */
-#define VMCTL_EXIT_UNHANDLED_IO		0x1000	/* port I/O with no handler: exit.io */
-#define VMCTL_EXIT_HANDLER_ERROR	0x1001	/* a handler failed: exit.io, exit.error */
+#define LIBVMCTL_EXIT_UNHANDLED_IO	0x1000	/* port I/O with no handler: exit.io */
+#define LIBVMCTL_EXIT_HANDLER_ERROR	0x1001	/* a handler failed: exit.io, exit.error */
+#define VMCTL_EXIT_UNHANDLED_IO		LIBVMCTL_EXIT_UNHANDLED_IO
+#define VMCTL_EXIT_HANDLER_ERROR	LIBVMCTL_EXIT_HANDLER_ERROR
 
 /* Why a vCPU stopped, as returned by vmctl_vcpu_run() and _run_loop(). */
 struct vmctl_exit {
-	uint32_t reason;	/* VMCTL_EXIT_* */
-	int error;		/* VMCTL_EXIT_HANDLER_ERROR: the handler's errno */
+	uint32_t reason;	/* VMCTL_EXIT_*, LIBVMCTL_EXIT_* */
+	int error;		/* LIBVMCTL_EXIT_HANDLER_ERROR: the handler's errno */
 	struct {
 		uint16_t port;
 		uint8_t size;
 		bool is_write;
 		uint32_t data;	/* OUT: the value written */
-	} io;			/* VMCTL_EXIT_IO, _UNHANDLED_IO, _HANDLER_ERROR */
+	} io;			/* VMCTL_EXIT_IO, LIBVMCTL_EXIT_UNHANDLED_IO, _HANDLER_ERROR */
 	struct {
 		uint64_t hardware_reason;
 		uint64_t qualification;
@@ -330,6 +338,14 @@ struct vmctl_exit {
 	/* One line for humans, always set, e.g. "guest halted", "VM entry
 	 * failed: invalid guest state: CS.base ..." */
 	char message[320];
+	/* Since LIBVMCTL_VERSION 2: */
+	uint64_t count;		/* run.exit_count: exits with a reason this vCPU's
+				 * RUNs returned so far, this one included; an
+				 * -EINTR run is not one */
+	bool requested;		/* VMCTL_EXIT_INTR: vmctl_vcpu_request_exit() asked
+				 * for it (else a signal) */
+	bool readonly_write;	/* VMCTL_INTERNAL_EPT_VIOLATION: a guest write to
+				 * memory added with VMCTL_SLOT_READONLY */
 };
 
 /*
@@ -339,9 +355,11 @@ struct vmctl_exit {
  * ones; setting registers in between discards the IN instead (see
  * "Pending IN" above).  Returns 0.  Errors: -EINTR a signal or
  * vmctl_vcpu_request_exit() interrupted the run, after completing a
- * pending IN (exit->reason VMCTL_EXIT_INTR; run again to continue);
- * -EINVAL the vCPU was shut down, or a NULL argument; -EBUSY running in
- * another thread; -EIO.
+ * pending IN (exit->reason VMCTL_EXIT_INTR, exit->requested tells which;
+ * run again to continue); -EINVAL the vCPU shut down (triple fault) and
+ * can never run again, whatever registers are set since (exit->reason is
+ * VMCTL_EXIT_SHUTDOWN and exit->message says so), or a NULL argument;
+ * -EBUSY running in another thread; -EIO.
  */
 int vmctl_vcpu_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit);
 
@@ -364,12 +382,26 @@ int vmctl_vcpu_complete_in(struct vmctl_vcpu *vcpu, uint32_t value);
  */
 int vmctl_vcpu_run_loop(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit);
 
-/* Asks the next run to stop at once with -EINTR (e.g. from a signal
- * handler of the thread running the vCPU, to stop it for good). */
+/*
+ * Stops the vCPU: a run in progress (in another thread) returns -EINTR
+ * at the guest's next exit to the kernel, within about a millisecond (the
+ * host's timer interrupt or the VMX-preemption timer forces one), and a
+ * run not yet started returns -EINTR without entering the guest.  One
+ * request ends one run (exit->reason VMCTL_EXIT_INTR, exit->requested
+ * true): the run after it enters the guest again.  Async-signal-safe.
+ */
 void vmctl_vcpu_request_exit(struct vmctl_vcpu *vcpu);
 
 /* Name of an exit reason, e.g. "HLT"; "unknown" otherwise. */
 const char *vmctl_exit_reason_name(uint32_t reason);
+
+/*
+ * Name of a VMX basic exit reason (Intel SDM, Appendix C), e.g. "RDMSR"
+ * for 31, as found in exit->internal.data[0] of
+ * VMCTL_INTERNAL_UNHANDLED_EXIT (bits 16 and up are ignored); NULL for a
+ * number the SDM does not define.  Static storage.
+ */
+const char *vmctl_vmx_exit_name(uint64_t hardware_reason);
 
 #ifdef __cplusplus
 }
