@@ -105,6 +105,16 @@ struct err_msg {
 extern const struct err_msg err_msgs[];
 extern const unsigned int err_nmsgs;
 
+/* open(2)'s errno as vmctl_vm_load_flat() and _load_elf() report it. */
+long load_open_error(int e);
+
+/*
+ * The page walk behind vmctl_vcpu_translate() for the paging mode that
+ * sregs describes, reading the tables through vm's slots (unit-tested).
+ */
+int paging_walk(struct vmctl_vm *vm, const struct vmctl_sregs *sregs, uint64_t gva,
+		struct vmctl_translation *tr);
+
 /* Fills exit from a run structure. */
 void vcpu_decode_exit(const struct vmctl_run *run, struct vmctl_exit *exit);
 

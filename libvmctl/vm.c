@@ -204,8 +204,8 @@ VMCTL_EXPORT int vmctl_vm_read(struct vmctl_vm *vm, uint64_t gpa, void *buf, siz
 	return 0;
 }
 
-/* Folds open(2)'s errnos into those vmctl_vm_load_flat() documents. */
-static long load_open_error(int e)
+/* Folds open(2)'s errnos into those the image loaders document. */
+long load_open_error(int e)
 {
 	switch (e) {
 	case ENOENT:
