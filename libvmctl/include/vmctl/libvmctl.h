@@ -405,8 +405,8 @@ int vmctl_vcpu_run_loop(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit);
 
 /*
  * Stops the vCPU: a run in progress (in another thread) returns -EINTR
- * at the guest's next exit to the kernel, within about a millisecond (the
- * host's timer interrupt or the VMX-preemption timer forces one), and a
+ * at the guest's next exit to the kernel, within a few milliseconds (the
+ * VMX-preemption timer or the host's timer interrupt forces one), and a
  * run not yet started returns -EINTR without entering the guest.  One
  * request ends one run (exit->reason VMCTL_EXIT_INTR, exit->requested
  * true): the run after it enters the guest again.  Async-signal-safe.
