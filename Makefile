@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # vmctl: build, install and test everything from the top.
 #
-#   make              kmod/vmctl.ko, libvmctl, vmctl, vmtop, selftests
+#   make              kmod/vmctl.ko, libvmctl, vmctl, vmtop, examples, selftests
 #   make check        every test level (see testbed/check); root on a fresh machine
 #   make mutants      plant each bug of testbed/mutants/ and show make check catches it
 #   make demo         run the demo guest, directly or inside Bochs
@@ -20,7 +20,7 @@ PREFIX   ?= /usr/local
 DESTDIR  ?=
 DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\{0,1\}\([^"]*\)"\{0,1\}$$/\1/p' dkms.conf)
 
-USERSPACE := libvmctl vmctl vmtop selftests
+USERSPACE := libvmctl vmctl vmtop examples selftests
 
 all: kmod $(USERSPACE) bench-prog
 
@@ -30,7 +30,7 @@ kmod:
 libvmctl:
 	$(MAKE) -C libvmctl
 
-vmctl vmtop selftests: libvmctl
+vmctl vmtop examples selftests: libvmctl
 	$(MAKE) -C $@
 
 # bench/ builds vmctl-bench (a directory cannot share the name of the

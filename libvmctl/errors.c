@@ -106,6 +106,12 @@ const struct err_msg err_msgs[] = {
 	  "buf_gpa unaligned, a NULL pointer)" },
 	{ "vmctl_build_long_mode_tables", -ENOSPC, "the buffer is too small for the tables" },
 
+	{ "vmctl_vcpu_setup_protected_mode", -EINVAL, "invalid protected-mode set-up (gdt_gpa not "
+	  "8-byte aligned) or argument" },
+	{ "vmctl_vcpu_setup_protected_mode", -EFAULT, "the GDT does not fit in one slot at gdt_gpa" },
+	{ "vmctl_vcpu_setup_protected_mode", -EBUSY, BUSY },
+	{ "vmctl_vcpu_setup_protected_mode", -EIO, OWNER },
+
 	/* Running */
 	{ "vmctl_vcpu_run", -EINVAL, "the vCPU was shut down (triple fault), or a NULL argument" },
 	{ "vmctl_vcpu_run", -EINTR, "interrupted by a signal or vmctl_vcpu_request_exit()" },
@@ -116,6 +122,60 @@ const struct err_msg err_msgs[] = {
 	{ "vmctl_vcpu_run_loop", -EINTR, "interrupted by a signal or vmctl_vcpu_request_exit()" },
 	{ "vmctl_vcpu_run_loop", -EBUSY, "the vCPU is running in another thread" },
 	{ "vmctl_vcpu_run_loop", -EIO, OWNER },
+
+	/* Single registers */
+	{ "vmctl_vcpu_get_reg", -EINVAL, "unknown register, or a NULL argument" },
+	{ "vmctl_vcpu_get_reg", -EBUSY, BUSY },
+	{ "vmctl_vcpu_get_reg", -EIO, OWNER },
+	{ "vmctl_vcpu_set_reg", -EINVAL, "unknown register, or a value the module refuses "
+	  "(reserved bits, an inconsistent CR0/CR4/EFER)" },
+	{ "vmctl_vcpu_set_reg", -EBUSY, BUSY },
+	{ "vmctl_vcpu_set_reg", -EIO, OWNER },
+
+	/* Small programs and tests */
+	{ "vmctl_vm_create_simple", -ENOENT, "the vmctl module is not loaded "
+	  "(modprobe vmctl; it refuses to load without VT-x: see dmesg)" },
+	{ "vmctl_vm_create_simple", -EACCES, "permission denied (" VMCTL_DEFAULT_DEVICE " is root only)" },
+	{ "vmctl_vm_create_simple", -ENODEV, "cannot open " VMCTL_DEFAULT_DEVICE
+	  " (no driver behind it: was the module unloaded?)" },
+	{ "vmctl_vm_create_simple", -ENOTTY, VMCTL_DEFAULT_DEVICE " is not a vmctl device" },
+	{ "vmctl_vm_create_simple", -EPROTO, "the vmctl module speaks another API version than this library" },
+	{ "vmctl_vm_create_simple", -EBUSY, "another hypervisor holds VT-x (e.g. kvm_intel): see dmesg" },
+	{ "vmctl_vm_create_simple", -EINVAL, "invalid memory size (0, not a multiple of 4096, or too "
+	  "large for one slot) or a NULL argument" },
+	{ "vmctl_vm_create_simple", -ENOMEM, "out of memory" },
+	{ "vmctl_vm_create_simple", -EMFILE, "too many open files" },
+
+	/* Guest paging */
+	{ "vmctl_vcpu_translate", -ENOENT, "the address is not mapped (an entry is not present)" },
+	{ "vmctl_vcpu_translate", -EFAULT, "a page table of the guest is not in its memory" },
+	{ "vmctl_vcpu_translate", -ERANGE, "the address is not canonical, or above 4 GiB "
+	  "outside long mode" },
+	{ "vmctl_vcpu_translate", -ENOTSUP, "5-level paging is not supported" },
+	{ "vmctl_vcpu_translate", -EINVAL, NULLARG },
+	{ "vmctl_vcpu_translate", -EBUSY, BUSY },
+	{ "vmctl_vcpu_translate", -EIO, OWNER },
+
+	/* ELF images */
+	{ "vmctl_vm_load_elf_image", -ENOEXEC, "not an ELF executable for x86 that libvmctl loads "
+	  "(or a malformed one)" },
+	{ "vmctl_vm_load_elf_image", -ERANGE, "a segment is not within one slot of guest memory" },
+	{ "vmctl_vm_load_elf_image", -EINVAL, NULLARG },
+	{ "vmctl_vm_load_elf", -ENOEXEC, "not an ELF executable for x86 that libvmctl loads "
+	  "(or a malformed, empty or not regular file)" },
+	{ "vmctl_vm_load_elf", -ERANGE, "a segment is not within one slot of guest memory" },
+	{ "vmctl_vm_load_elf", -EINVAL, NULLARG },
+	{ "vmctl_vm_load_elf", -ENOENT, "no such image file" },
+	{ "vmctl_vm_load_elf", -EACCES, "permission denied reading the image" },
+	{ "vmctl_vm_load_elf", -EISDIR, "the image is a directory" },
+	{ "vmctl_vm_load_elf", -EMFILE, "too many open files" },
+	{ "vmctl_vm_load_elf", -ENOMEM, "out of memory reading the image" },
+	{ "vmctl_vm_load_elf", -EIO, "cannot read the image" },
+
+	/* Guest-to-host calls */
+	{ "vmctl_ucall_get", -EINVAL, NULLARG },
+	{ "vmctl_ucall_get", -EBUSY, BUSY },
+	{ "vmctl_ucall_get", -EIO, OWNER },
 };
 const unsigned int err_nmsgs = sizeof(err_msgs) / sizeof(err_msgs[0]);
 

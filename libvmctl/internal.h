@@ -74,6 +74,8 @@ struct vmctl_vcpu {
 	int fd;
 	struct vmctl_run *run;		/* mmap()ed VMCTL_RUN_MMAP_SIZE bytes */
 	bool in_pending;		/* last exit was an IN not yet completed */
+	bool shut_down;			/* it triple-faulted: RUN fails with -EINVAL */
+	bool exit_requested;		/* by vmctl_vcpu_request_exit(), not yet seen */
 	/*
 	 * Register state fetched at most once per exit: a run loop that looks
 	 * at registers on every ucall should not pay an ioctl each time.  Only
@@ -103,7 +105,23 @@ struct err_msg {
 extern const struct err_msg err_msgs[];
 extern const unsigned int err_nmsgs;
 
+/* open(2)'s errno as vmctl_vm_load_flat() and _load_elf() report it. */
+long load_open_error(int e);
+
+/*
+ * The page walk behind vmctl_vcpu_translate() for the paging mode that
+ * sregs describes, reading the tables through vm's slots (unit-tested).
+ */
+int paging_walk(struct vmctl_vm *vm, const struct vmctl_sregs *sregs, uint64_t gva,
+		struct vmctl_translation *tr);
+
 /* Fills exit from a run structure. */
 void vcpu_decode_exit(const struct vmctl_run *run, struct vmctl_exit *exit);
+
+/* EPT violation qualification: the access was a write (SDM Table 28-7). */
+#define EPT_QUAL_WRITE		(1ULL << 1)
+
+/* Names a write to a read-only slot as such in exit (after decoding). */
+void vcpu_explain_ept_violation(const struct vmctl_vm *vm, struct vmctl_exit *exit);
 
 #endif /* LIBVMCTL_INTERNAL_H */

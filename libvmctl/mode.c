@@ -81,7 +81,7 @@ VMCTL_EXPORT int vmctl_build_long_mode_tables(void *buf, size_t len, uint64_t bu
 	return 0;
 }
 
-static void flat_segment(struct vmctl_segment *seg, uint16_t sel, uint8_t type, bool code)
+static void flat_segment(struct vmctl_segment *seg, uint16_t sel, uint8_t type, bool code64)
 {
 	memset(seg, 0, sizeof(*seg));
 	seg->base = 0;
@@ -91,8 +91,8 @@ static void flat_segment(struct vmctl_segment *seg, uint16_t sel, uint8_t type, 
 	seg->present = 1;
 	seg->s = 1;
 	seg->g = 1;
-	seg->l = code;
-	seg->db = !code;	/* D/B must be 0 when L is 1 */
+	seg->l = code64;
+	seg->db = !code64;	/* D/B must be 0 when L is 1 */
 }
 
 VMCTL_EXPORT int vmctl_vcpu_setup_long_mode(struct vmctl_vcpu *vcpu,
@@ -194,6 +194,64 @@ VMCTL_EXPORT int vmctl_vcpu_setup_real_mode(struct vmctl_vcpu *vcpu, uint16_t cs
 	memset(&regs, 0, sizeof(regs));
 	regs.rip = ip;
 	regs.rsp = sp;
+	regs.rflags = 0x2;
+	return vmctl_vcpu_set_regs(vcpu, &regs);
+}
+
+/* The GDT of vmctl_vcpu_setup_protected_mode(), by selector / 8. */
+static const uint64_t protected_mode_gdt[VMCTL_PROTECTED_MODE_GDT_SIZE / 8] = {
+	0,
+	0x00cf9b000000ffffULL,	/* G D P S type=0xb (code, read, accessed) */
+	0x00cf93000000ffffULL,	/* G D P S type=3 (data, write, accessed) */
+	0x00008b0000000067ULL,	/* P type=0xb (busy 32-bit TSS), limit 0x67 */
+};
+
+VMCTL_EXPORT int vmctl_vcpu_setup_protected_mode(struct vmctl_vcpu *vcpu,
+						 const struct vmctl_protected_mode *pm)
+{
+	struct vmctl_sregs sregs;
+	struct vmctl_regs regs;
+	int err;
+
+	if (!vcpu || !pm || pm->gdt_gpa % 8)
+		return -EINVAL;
+	if (vmctl_vm_write(vcpu->vm, pm->gdt_gpa, protected_mode_gdt, sizeof(protected_mode_gdt)))
+		return -EFAULT;
+
+	err = vmctl_vcpu_get_sregs(vcpu, &sregs);
+	if (err)
+		return err;
+	flat_segment(&sregs.cs, GDT_SEL_CODE, 0xb, false);
+	flat_segment(&sregs.ds, GDT_SEL_DATA, 0x3, false);
+	sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
+
+	memset(&sregs.tr, 0, sizeof(sregs.tr));
+	sregs.tr.selector = GDT_SEL_TSS;
+	sregs.tr.limit = 0x67;
+	sregs.tr.type = 0xb;
+	sregs.tr.present = 1;
+
+	memset(&sregs.ldt, 0, sizeof(sregs.ldt));
+	sregs.ldt.type = 0x2;
+	sregs.ldt.unusable = 1;
+
+	memset(&sregs.gdt, 0, sizeof(sregs.gdt));
+	sregs.gdt.base = pm->gdt_gpa;
+	sregs.gdt.limit = VMCTL_PROTECTED_MODE_GDT_SIZE - 1;
+	memset(&sregs.idt, 0, sizeof(sregs.idt));
+
+	sregs.cr0 = X86_CR0_PE | X86_CR0_ET | X86_CR0_NE;
+	sregs.cr2 = 0;
+	sregs.cr3 = 0;
+	sregs.cr4 = 0;
+	sregs.efer = 0;
+	err = vmctl_vcpu_set_sregs(vcpu, &sregs);
+	if (err)
+		return err;
+
+	memset(&regs, 0, sizeof(regs));
+	regs.rip = pm->entry;
+	regs.rsp = pm->stack;
 	regs.rflags = 0x2;
 	return vmctl_vcpu_set_regs(vcpu, &regs);
 }

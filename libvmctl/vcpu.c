@@ -144,13 +144,59 @@ static const char *const exit_names[] = {
 
 VMCTL_EXPORT const char *vmctl_exit_reason_name(uint32_t reason)
 {
-	if (reason == VMCTL_EXIT_UNHANDLED_IO)
+	if (reason == LIBVMCTL_EXIT_UNHANDLED_IO)
 		return "UNHANDLED_IO";
-	if (reason == VMCTL_EXIT_HANDLER_ERROR)
+	if (reason == LIBVMCTL_EXIT_HANDLER_ERROR)
 		return "HANDLER_ERROR";
 	if (reason < sizeof(exit_names) / sizeof(exit_names[0]) && exit_names[reason])
 		return exit_names[reason];
 	return "unknown";
+}
+
+/* Intel SDM Vol. 3, Appendix C, "VMX Basic Exit Reasons". */
+static const char *const vmx_exit_names[] = {
+	[0] = "EXCEPTION_NMI",		[1] = "EXTERNAL_INTERRUPT",
+	[2] = "TRIPLE_FAULT",		[3] = "INIT",
+	[4] = "SIPI",			[5] = "IO_SMI",
+	[6] = "OTHER_SMI",		[7] = "INTERRUPT_WINDOW",
+	[8] = "NMI_WINDOW",		[9] = "TASK_SWITCH",
+	[10] = "CPUID",			[11] = "GETSEC",
+	[12] = "HLT",			[13] = "INVD",
+	[14] = "INVLPG",		[15] = "RDPMC",
+	[16] = "RDTSC",			[17] = "RSM",
+	[18] = "VMCALL",		[19] = "VMCLEAR",
+	[20] = "VMLAUNCH",		[21] = "VMPTRLD",
+	[22] = "VMPTRST",		[23] = "VMREAD",
+	[24] = "VMRESUME",		[25] = "VMWRITE",
+	[26] = "VMXOFF",		[27] = "VMXON",
+	[28] = "CR_ACCESS",		[29] = "DR_ACCESS",
+	[30] = "IO_INSTRUCTION",	[31] = "RDMSR",
+	[32] = "WRMSR",			[33] = "ENTRY_FAIL_GUEST_STATE",
+	[34] = "ENTRY_FAIL_MSR_LOADING", [36] = "MWAIT",
+	[37] = "MONITOR_TRAP_FLAG",	[39] = "MONITOR",
+	[40] = "PAUSE",			[41] = "ENTRY_FAIL_MACHINE_CHECK",
+	[43] = "TPR_BELOW_THRESHOLD",	[44] = "APIC_ACCESS",
+	[45] = "VIRTUALIZED_EOI",	[46] = "GDTR_IDTR_ACCESS",
+	[47] = "LDTR_TR_ACCESS",	[48] = "EPT_VIOLATION",
+	[49] = "EPT_MISCONFIG",		[50] = "INVEPT",
+	[51] = "RDTSCP",		[52] = "PREEMPTION_TIMER",
+	[53] = "INVVPID",		[54] = "WBINVD",
+	[55] = "XSETBV",		[56] = "APIC_WRITE",
+	[57] = "RDRAND",		[58] = "INVPCID",
+	[59] = "VMFUNC",		[60] = "ENCLS",
+	[61] = "RDSEED",		[62] = "PML_FULL",
+	[63] = "XSAVES",		[64] = "XRSTORS",
+	[66] = "SPP_EVENT",		[67] = "UMWAIT",
+	[68] = "TPAUSE",		[69] = "LOADIWKEY",
+};
+
+VMCTL_EXPORT const char *vmctl_vmx_exit_name(uint64_t hardware_reason)
+{
+	uint16_t basic = hardware_reason & 0xffff;
+
+	if (basic < sizeof(vmx_exit_names) / sizeof(vmx_exit_names[0]))
+		return vmx_exit_names[basic];
+	return NULL;
 }
 
 static const char *internal_name(uint32_t suberror)
@@ -184,6 +230,7 @@ void vcpu_decode_exit(const struct vmctl_run *run, struct vmctl_exit *exit)
 
 	memset(exit, 0, sizeof(*exit));
 	exit->reason = run->exit_reason;
+	exit->count = run->exit_count;
 	switch (run->exit_reason) {
 	case VMCTL_EXIT_IO:
 		exit->io.port = run->io.port;
@@ -228,6 +275,13 @@ void vcpu_decode_exit(const struct vmctl_run *run, struct vmctl_exit *exit)
 		n = snprintf(exit->message, sizeof(exit->message),
 			     "internal error %u: %s", run->internal.suberror,
 			     internal_name(run->internal.suberror));
+		if (run->internal.suberror == VMCTL_INTERNAL_UNHANDLED_EXIT &&
+		    exit->internal.ndata >= 1 && n > 0 && (size_t)n < sizeof(exit->message)) {
+			const char *name = vmctl_vmx_exit_name(exit->internal.data[0]);
+
+			n += snprintf(exit->message + n, sizeof(exit->message) - n, " %s",
+				      name ? name : "(not in the SDM)");
+		}
 		for (i = 0; i < exit->internal.ndata && n > 0 &&
 			    (size_t)n < sizeof(exit->message); i++)
 			n += snprintf(exit->message + n, sizeof(exit->message) - n,
@@ -251,6 +305,51 @@ void vcpu_decode_exit(const struct vmctl_run *run, struct vmctl_exit *exit)
 	}
 }
 
+/*
+ * The kernel reports a write to a read-only slot as it reports an access
+ * where no slot is; only the library knows which slots it made read-only.
+ */
+void vcpu_explain_ept_violation(const struct vmctl_vm *vm, struct vmctl_exit *exit)
+{
+	uint64_t gpa = exit->internal.data[0];
+	const struct vmctl_mem *m;
+	unsigned int i;
+
+	if (exit->reason != VMCTL_EXIT_INTERNAL_ERROR ||
+	    exit->internal.suberror != VMCTL_INTERNAL_EPT_VIOLATION || exit->internal.ndata < 3 ||
+	    !(exit->internal.data[1] & EPT_QUAL_WRITE))
+		return;
+	for (i = 0; i < VMCTL_MAX_SLOTS; i++) {
+		m = &vm->mem[i];
+		if (m->used && (m->flags & VMCTL_SLOT_READONLY) && gpa >= m->gpa &&
+		    gpa - m->gpa < m->size) {
+			exit->readonly_write = true;
+			snprintf(exit->message, sizeof(exit->message),
+				 "guest write to read-only memory at 0x%llx (slot %u at 0x%llx, "
+				 "RIP 0x%llx)", (unsigned long long)gpa, i,
+				 (unsigned long long)m->gpa,
+				 (unsigned long long)exit->internal.data[2]);
+			return;
+		}
+	}
+}
+
+static void vcpu_interrupted(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit)
+{
+	memset(exit, 0, sizeof(*exit));
+	exit->reason = VMCTL_EXIT_INTR;
+	exit->count = vcpu->run->exit_count;
+	/*
+	 * Clear the kernel's flag before taking the request, so that a
+	 * request made in between is not lost: it stops the next run too.
+	 */
+	__atomic_store_n(&vcpu->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+	exit->requested = __atomic_exchange_n(&vcpu->exit_requested, false, __ATOMIC_SEQ_CST);
+	snprintf(exit->message, sizeof(exit->message), "%s",
+		 exit->requested ? "stopped by vmctl_vcpu_request_exit()" :
+		 "interrupted by a signal");
+}
+
 VMCTL_EXPORT int vmctl_vcpu_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit)
 {
 	int err;
@@ -266,16 +365,25 @@ VMCTL_EXPORT int vmctl_vcpu_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit
 		 * in run->io.data.
 		 */
 		vcpu->in_pending = false;
+		vcpu_interrupted(vcpu, exit);
+		return err;
+	}
+	if (err == -EINVAL && vcpu->shut_down) {
 		memset(exit, 0, sizeof(*exit));
-		exit->reason = VMCTL_EXIT_INTR;
-		snprintf(exit->message, sizeof(exit->message), "interrupted by a signal");
-		vcpu->run->immediate_exit = 0;
+		exit->reason = VMCTL_EXIT_SHUTDOWN;
+		exit->count = vcpu->run->exit_count;
+		snprintf(exit->message, sizeof(exit->message),
+			 "vCPU %u shut down (triple fault) earlier and can never run again, "
+			 "whatever its registers: create a new vCPU", vcpu->id);
 		return err;
 	}
 	if (err)
 		return err;
 	vcpu->in_pending = false;
 	vcpu_decode_exit(vcpu->run, exit);
+	vcpu_explain_ept_violation(vcpu->vm, exit);
+	if (exit->reason == VMCTL_EXIT_SHUTDOWN)
+		vcpu->shut_down = true;
 	if (exit->reason == VMCTL_EXIT_IO && !exit->io.is_write) {
 		vcpu->in_pending = true;
 		/* A guest reading a port nobody answers sees all ones, as on a PC. */
@@ -297,8 +405,10 @@ VMCTL_EXPORT int vmctl_vcpu_complete_in(struct vmctl_vcpu *vcpu, uint32_t value)
 
 VMCTL_EXPORT void vmctl_vcpu_request_exit(struct vmctl_vcpu *vcpu)
 {
-	if (vcpu)
-		__atomic_store_n(&vcpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	if (!vcpu)
+		return;
+	__atomic_store_n(&vcpu->exit_requested, true, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&vcpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
 }
 
 /* Returns 1 if handled (run on), 0 if exit is for the caller. */
@@ -313,7 +423,7 @@ static int vcpu_dispatch_io(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit)
 	range = pio_map_lookup(&vm->pio, exit->io.port);
 	if (!range) {
 		pthread_rwlock_unlock(&vm->pio_lock);
-		exit->reason = VMCTL_EXIT_UNHANDLED_IO;
+		exit->reason = LIBVMCTL_EXIT_UNHANDLED_IO;
 		describe_io(exit, "no handler for ");
 		return 0;
 	}
@@ -322,7 +432,7 @@ static int vcpu_dispatch_io(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit)
 			     exit->io.is_write, range->opaque);
 	pthread_rwlock_unlock(&vm->pio_lock);
 	if (err) {
-		exit->reason = VMCTL_EXIT_HANDLER_ERROR;
+		exit->reason = LIBVMCTL_EXIT_HANDLER_ERROR;
 		exit->error = err;
 		snprintf(exit->message, sizeof(exit->message),
 			 "handler of port 0x%x failed: %s", exit->io.port,

@@ -76,7 +76,7 @@ int vm_mem_check_new(const struct vmctl_mem *mem, unsigned int nmem,
 {
 	unsigned int i;
 
-	if (flags & ~VMCTL_MEM_READONLY)
+	if (flags & ~VMCTL_SLOT_VALID_FLAGS)
 		return -EINVAL;
 	if (size == 0 || gpa % VMCTL_PAGE_SIZE || size % VMCTL_PAGE_SIZE)
 		return -EINVAL;
@@ -142,7 +142,7 @@ VMCTL_EXPORT int vmctl_vm_mem_add(struct vmctl_vm *vm, uint64_t gpa, uint64_t si
 		return -ENOMEM;
 
 	slot.slot = i;
-	slot.flags = flags & VMCTL_MEM_READONLY ? VMCTL_SLOT_READONLY : 0;
+	slot.flags = flags;
 	slot.guest_phys_addr = gpa;
 	slot.size = size;
 	slot.userspace_addr = (uintptr_t)host;
@@ -204,8 +204,8 @@ VMCTL_EXPORT int vmctl_vm_read(struct vmctl_vm *vm, uint64_t gpa, void *buf, siz
 	return 0;
 }
 
-/* Folds open(2)'s errnos into those vmctl_vm_load_flat() documents. */
-static long load_open_error(int e)
+/* Folds open(2)'s errnos into those the image loaders document. */
+long load_open_error(int e)
 {
 	switch (e) {
 	case ENOENT:

@@ -4,16 +4,19 @@
  *
  * Each guest is position independent: real-mode guests run with CS = DS =
  * their load address / 16 and IP = 0, long-mode guests use RIP-relative
- * addressing.  A guest talks to its host with a "ucall": EAX = UCALL_*, RBX =
- * argument, then a 32-bit OUT to UCALL_PORT; the host reads the registers.
+ * addressing.  A guest talks to its host with libvmctl's "ucall"
+ * (<vmctl/ucall.h>): EAX = UCALL_*, RBX = argument, then a 32-bit OUT to
+ * UCALL_PORT; the host reads the registers.
  */
 #ifndef VMCTL_SELFTESTS_GUESTS_H
 #define VMCTL_SELFTESTS_GUESTS_H
 
-#define UCALL_PORT	0xe0
-#define UCALL_DONE	1	/* RBX: result */
-#define UCALL_REPORT	2	/* RBX: a value for the host to check */
-#define UCALL_SYNC	3	/* RBX: stage; the host acts, then resumes */
+#include <vmctl/ucall.h>
+
+#define UCALL_PORT	VMCTL_UCALL_PORT
+#define UCALL_DONE	VMCTL_UCALL_DONE	/* RBX: result */
+#define UCALL_REPORT	VMCTL_UCALL_REPORT	/* RBX: a value for the host to check */
+#define UCALL_SYNC	VMCTL_UCALL_SYNC	/* RBX: stage; the host acts, then resumes */
 
 #define COM1		0x3f8
 #define IO_LOOP_PORT	0x80	/* io_loop's OUT target */

@@ -68,7 +68,7 @@ int main(void)
 
 	/* Port IN_PORT_RAW has no handler: the run loop hands it back. */
 	err = vmctl_vcpu_run_loop(t.vcpu, &exit);
-	tap_ok(err == 0 && exit.reason == VMCTL_EXIT_UNHANDLED_IO && !exit.io.is_write &&
+	tap_ok(err == 0 && exit.reason == LIBVMCTL_EXIT_UNHANDLED_IO && !exit.io.is_write &&
 	       exit.io.port == IN_PORT_RAW && exit.io.size == 2,
 	       "unhandled IN: error exit naming port and width (%s)", exit.message);
 	tap_ok(strstr(exit.message, "0x70") && strstr(exit.message, "IN16"),
@@ -80,12 +80,12 @@ int main(void)
 
 	/* IN_PORT_NONE: left uncompleted, the guest reads all ones. */
 	err = vmctl_vcpu_run_loop(t.vcpu, &exit);
-	tap_ok(err == 0 && exit.reason == VMCTL_EXIT_UNHANDLED_IO, "unhandled inb (%s)",
+	tap_ok(err == 0 && exit.reason == LIBVMCTL_EXIT_UNHANDLED_IO, "unhandled inb (%s)",
 	       exit.message);
 	v = next_report(t.vcpu, "floating inb");
 	tap_ok(v == 0xdeadbeff, "uncompleted inb reads 0xff: EAX 0x%08" PRIx64, v);
 	err = vmctl_vcpu_run_loop(t.vcpu, &exit);
-	if (err || exit.reason != VMCTL_EXIT_UNHANDLED_IO || exit.io.port != IN_PORT_NONE ||
+	if (err || exit.reason != LIBVMCTL_EXIT_UNHANDLED_IO || exit.io.port != IN_PORT_NONE ||
 	    exit.io.size != 4 || exit.io.is_write)
 		tap_bail("expected the unhandled inl from port 0x%x, got %d, %s", IN_PORT_NONE,
 			 err, exit.message);

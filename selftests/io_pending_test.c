@@ -195,22 +195,22 @@ int main(void)
 	/* 5. Run loop, no handler. */
 	restart(&t);
 	err = vmctl_vcpu_run_loop(t.vcpu, &exit);
-	tap_ok(err == 0 && is_in(&exit, VMCTL_EXIT_UNHANDLED_IO), "run loop: unhandled IN (%s)",
+	tap_ok(err == 0 && is_in(&exit, LIBVMCTL_EXIT_UNHANDLED_IO), "run loop: unhandled IN (%s)",
 	       exit.message);
 	set_rip(&t, TARGET_IP);
 	err = vmctl_vcpu_run_loop(t.vcpu, &exit);
-	tap_ok(err == 0 && is_out(&exit, VMCTL_EXIT_UNHANDLED_IO) && exit.io.data == PEND_VALUE,
+	tap_ok(err == 0 && is_out(&exit, LIBVMCTL_EXIT_UNHANDLED_IO) && exit.io.data == PEND_VALUE,
 	       "run loop, no handler, then set_regs: wrote 0x%x (%s)", exit.io.data, exit.message);
 
 	/* 6. Run loop, failing handler. */
 	check(vmctl_vm_pio_register(t.vm, PEND_IN_PORT, 1, failing_pio, NULL), "pio_register");
 	restart(&t);
 	err = vmctl_vcpu_run_loop(t.vcpu, &exit);
-	tap_ok(err == 0 && is_in(&exit, VMCTL_EXIT_HANDLER_ERROR) && exit.error == -EIO,
+	tap_ok(err == 0 && is_in(&exit, LIBVMCTL_EXIT_HANDLER_ERROR) && exit.error == -EIO,
 	       "run loop: the handler failed (%s)", exit.message);
 	set_rip(&t, TARGET_IP);
 	err = vmctl_vcpu_run_loop(t.vcpu, &exit);
-	tap_ok(err == 0 && is_out(&exit, VMCTL_EXIT_UNHANDLED_IO) && exit.io.data == PEND_VALUE,
+	tap_ok(err == 0 && is_out(&exit, LIBVMCTL_EXIT_UNHANDLED_IO) && exit.io.data == PEND_VALUE,
 	       "run loop, failed handler, then set_regs: wrote 0x%x (%s)", exit.io.data,
 	       exit.message);
 	check(vmctl_vm_pio_unregister(t.vm, PEND_IN_PORT), "pio_unregister");

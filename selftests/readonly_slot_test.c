@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A read-only slot (VMCTL_MEM_READONLY): the guest reads what the host put
+ * A read-only slot (VMCTL_SLOT_READONLY): the guest reads what the host put
  * there, but its write ends the run with an EPT-violation internal error
  * naming the address, and the memory is unchanged.  A write where no slot
  * exists fails the same way.
@@ -40,7 +40,7 @@ int main(void)
 	if (err)
 		tap_bail("vmctl_sys_get_caps: %s", vmctl_strerror(err));
 	tap_ok(caps.features & VMCTL_CAP_READONLY_SLOTS, "the module offers read-only slots");
-	slot = vmctl_vm_mem_add(t.vm, RO_GPA, 0x10000, VMCTL_MEM_READONLY, (void **)&ro);
+	slot = vmctl_vm_mem_add(t.vm, RO_GPA, 0x10000, VMCTL_SLOT_READONLY, (void **)&ro);
 	tap_ok(slot > 0, "read-only slot at 0x%x (%d)", RO_GPA, slot);
 	if (slot <= 0)
 		tap_bail("cannot go on without the slot");

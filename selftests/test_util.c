@@ -88,18 +88,17 @@ int capture_pio(struct vmctl_vcpu *vcpu, uint16_t port, uint32_t *data,
 
 bool ucall_get(struct vmctl_vcpu *vcpu, const struct vmctl_exit *exit, struct ucall *uc)
 {
-	struct vmctl_regs regs;
-	int err;
+	struct vmctl_ucall call;
+	int ret;
 
-	if (exit->reason != VMCTL_EXIT_IO && exit->reason != VMCTL_EXIT_UNHANDLED_IO)
+	ret = vmctl_ucall_get(vcpu, exit, &call);
+	if (ret < 0)
+		tap_bail("reading the registers of a ucall: %s",
+			 vmctl_strerror_call("vmctl_ucall_get", ret));
+	if (ret == 0)
 		return false;
-	if (exit->io.port != UCALL_PORT || !exit->io.is_write || exit->io.size != 4)
-		return false;
-	err = vmctl_vcpu_get_regs(vcpu, &regs);
-	if (err)
-		tap_bail("reading the registers of a ucall: %s", vmctl_strerror(err));
-	uc->code = exit->io.data;
-	uc->arg = regs.rbx;
+	uc->code = call.code;
+	uc->arg = call.arg;
 	return true;
 }
 

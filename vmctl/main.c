@@ -211,7 +211,7 @@ static int run_guest(struct vmctl_vcpu *vcpu, struct debug_exit *dexit, bool ver
 				vmctl_strerror_call("vmctl_vcpu_run_loop", err));
 			return STATUS_FAILURE;
 		}
-		if (exit.reason == VMCTL_EXIT_UNHANDLED_IO) {
+		if (exit.reason == LIBVMCTL_EXIT_UNHANDLED_IO) {
 			warn_unhandled(&exit);
 			continue;
 		}

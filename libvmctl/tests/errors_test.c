@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tap.h"
@@ -25,7 +26,7 @@
 
 #define MAX_FUNCS	64
 #define MAX_ERRS	16
-#define NTRIGGERS	45	/* expect() calls in main() */
+#define NTRIGGERS	68	/* expect() calls in main() */
 
 struct func_doc {
 	char name[64];
@@ -45,7 +46,7 @@ static const struct {
 	{ "EMFILE", EMFILE }, { "ENOMEM", ENOMEM }, { "EBUSY", EBUSY },
 	{ "EEXIST", EEXIST }, { "ENOSPC", ENOSPC }, { "EIO", EIO },
 	{ "EFAULT", EFAULT }, { "EISDIR", EISDIR }, { "ENOEXEC", ENOEXEC },
-	{ "ERANGE", ERANGE }, { "EINTR", EINTR },
+	{ "ERANGE", ERANGE }, { "EINTR", EINTR }, { "ENOTSUP", ENOTSUP },
 };
 
 /* errno of "-EXXX" at s (after the '-'), or 0 if unknown. */
@@ -278,6 +279,10 @@ static const char *make_file(const char *name, size_t size)
 int main(void)
 {
 	struct vmctl_long_mode lm = { .tables_gpa = 0x100000, .map_size = 1 << 30 };
+	struct vmctl_protected_mode pm = { .gdt_gpa = 0x1ff8 };
+	struct vmctl_vcpu *fake_vcpup;
+	struct vmctl_vm *vm_out;
+	uint64_t value;
 	struct vmctl_vcpu fake_vcpu = { 0 };
 	struct vmctl_vm *vm, *full;
 	struct vmctl_sys *sys;
@@ -393,6 +398,73 @@ int main(void)
 	expect("vmctl_vcpu_run_loop", vmctl_vcpu_run_loop(NULL, &exit), -EINVAL, "with NULL");
 	expect("vmctl_vcpu_complete_in", vmctl_vcpu_complete_in(&fake_vcpu, 1), -EINVAL,
 	       "with no IN pending");
+
+	expect("vmctl_vcpu_setup_protected_mode", vmctl_vcpu_setup_protected_mode(&fake_vcpu, &pm),
+	       -EFAULT, "with the GDT across the end of guest memory");
+	pm.gdt_gpa = 0x1004;
+	expect("vmctl_vcpu_setup_protected_mode", vmctl_vcpu_setup_protected_mode(&fake_vcpu, &pm),
+	       -EINVAL, "with an unaligned GDT");
+	expect("vmctl_vcpu_get_reg", vmctl_vcpu_get_reg(&fake_vcpu, VMCTL_REG_COUNT, &value),
+	       -EINVAL, "of VMCTL_REG_COUNT");
+	expect("vmctl_vcpu_get_reg", vmctl_vcpu_get_reg(&fake_vcpu, (enum vmctl_reg)-1, &value),
+	       -EINVAL, "of register -1");
+	expect("vmctl_vcpu_set_reg", vmctl_vcpu_set_reg(&fake_vcpu, VMCTL_REG_COUNT, 0), -EINVAL,
+	       "of VMCTL_REG_COUNT");
+	expect("vmctl_vcpu_set_reg", vmctl_vcpu_set_reg(NULL, VMCTL_REG_RAX, 0), -EINVAL,
+	       "with NULL");
+	expect("vmctl_vm_create_simple", vmctl_vm_create_simple(0x1000, NULL, &fake_vcpup, NULL),
+	       -EINVAL, "with NULL vmp");
+	expect("vmctl_vm_create_simple", vmctl_vm_create_simple(0x1800, &vm_out, &fake_vcpup, NULL),
+	       -EINVAL, "of an unaligned size");
+	expect("vmctl_vcpu_translate", vmctl_vcpu_translate(&fake_vcpu, 0, NULL), -EINVAL,
+	       "with NULL");
+	expect("vmctl_vm_load_elf_image", vmctl_vm_load_elf_image(vm, NULL, 0, NULL), -EINVAL,
+	       "with NULL");
+	expect("vmctl_vm_load_elf_image", vmctl_vm_load_elf_image(vm, "\177ELF", 4, NULL),
+	       -ENOEXEC, "of a 4-byte image");
+	expect("vmctl_vm_load_elf", vmctl_vm_load_elf(vm, NULL, NULL), -EINVAL, "with NULL path");
+	expect("vmctl_vm_load_elf", vmctl_vm_load_elf(vm, "/nonexistent/image", NULL), -ENOENT,
+	       "of a missing file");
+	expect("vmctl_vm_load_elf", vmctl_vm_load_elf(vm, "/", NULL), -EISDIR, "of a directory");
+	expect("vmctl_vm_load_elf", vmctl_vm_load_elf(vm, make_file("empty", 0), NULL), -ENOEXEC,
+	       "of an empty file");
+	expect("vmctl_vm_load_elf", vmctl_vm_load_elf(vm, "/dev/null", NULL), -ENOEXEC,
+	       "of a character device");
+	expect("vmctl_vm_load_elf", vmctl_vm_load_elf(vm, make_file("big", 0x3000), NULL),
+	       -ENOEXEC, "of zeros");
+	expect("vmctl_ucall_get", vmctl_ucall_get(&fake_vcpu, &exit, NULL), -EINVAL, "with NULL");
+	{
+		const char *unreadable = make_file("unreadable", 64);
+
+		/* root reads anything: no -EACCES to cause then. */
+		if (geteuid() != 0) {
+			chmod(unreadable, 0);
+			expect("vmctl_vm_load_elf", vmctl_vm_load_elf(vm, unreadable, NULL),
+			       -EACCES, "of an unreadable file");
+		} else {
+			expect("vmctl_vm_load_elf", vmctl_vm_load_elf(vm, "/nonexistent/elf", NULL),
+			       -ENOENT, "of a missing file (as root, in place of -EACCES)");
+		}
+		unlink(unreadable);
+	}
+	{
+		struct vmctl_sregs lm57 = { .cr0 = 1ULL << 31, .cr4 = (1ULL << 12) | (1ULL << 5),
+					    .efer = 1ULL << 10 };
+		struct vmctl_translation tr;
+
+		/* The public function over the walk adds only the register read. */
+		expect("vmctl_vcpu_translate", paging_walk(vm, &lm57, 0, &tr), -ENOTSUP,
+		       "with CR4.LA57 (the walk)");
+		lm57.cr4 = 1ULL << 5;
+		expect("vmctl_vcpu_translate", paging_walk(vm, &lm57, 1ULL << 47, &tr), -ERANGE,
+		       "of a non-canonical address (the walk)");
+		lm57.cr3 = 0x4000;
+		expect("vmctl_vcpu_translate", paging_walk(vm, &lm57, 0, &tr), -EFAULT,
+		       "with CR3 beyond guest memory (the walk)");
+		lm57.cr3 = 0x1000;	/* zeroed: nothing present */
+		expect("vmctl_vcpu_translate", paging_walk(vm, &lm57, 0, &tr), -ENOENT,
+		       "of an unmapped address (the walk)");
+	}
 	vmctl_vm_destroy(vm);
 
 	/* 3. The same errno, a message fitting each call. */

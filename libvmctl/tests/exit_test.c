@@ -6,12 +6,13 @@
 #include "internal.h"
 
 static struct vmctl_run run;
+static struct vmctl_vm vm;
 
 int main(void)
 {
 	struct vmctl_exit exit;
 
-	tap_plan(13);
+	tap_plan(22);
 
 	memset(&run, 0, sizeof(run));
 	run.exit_reason = VMCTL_EXIT_IO;
@@ -84,5 +85,62 @@ int main(void)
 	vcpu_decode_exit(&run, &exit);
 	tap_ok(exit.reason == 77 && strstr(exit.message, "77"), "unknown reason kept: %s",
 	       exit.message);
+
+	run.exit_count = 0x123456789ULL;
+	vcpu_decode_exit(&run, &exit);
+	tap_ok(exit.count == 0x123456789ULL, "exit count copied (0x%llx)",
+	       (unsigned long long)exit.count);
+
+	/* An unhandled hardware exit is named, not only numbered. */
+	memset(&run, 0, sizeof(run));
+	run.exit_reason = VMCTL_EXIT_INTERNAL_ERROR;
+	run.internal.suberror = VMCTL_INTERNAL_UNHANDLED_EXIT;
+	run.internal.ndata = 3;
+	run.internal.data[0] = 31;
+	vcpu_decode_exit(&run, &exit);
+	tap_ok(strstr(exit.message, "unhandled hardware exit RDMSR [0x1f ") != NULL,
+	       "unhandled RDMSR message: %s", exit.message);
+	run.internal.data[0] = 0x8000000a;	/* bit 31 set: only the basic reason counts */
+	vcpu_decode_exit(&run, &exit);
+	tap_ok(strstr(exit.message, " CPUID [") != NULL, "upper bits ignored: %s", exit.message);
+	run.internal.data[0] = 35;		/* a hole in the SDM's list */
+	vcpu_decode_exit(&run, &exit);
+	tap_ok(strstr(exit.message, "(not in the SDM)") != NULL, "undefined reason: %s",
+	       exit.message);
+	tap_ok(!strcmp(vmctl_vmx_exit_name(32), "WRMSR") && !strcmp(vmctl_vmx_exit_name(0), "EXCEPTION_NMI") &&
+	       !strcmp(vmctl_vmx_exit_name(69), "LOADIWKEY") && !vmctl_vmx_exit_name(70) &&
+	       !vmctl_vmx_exit_name(65) && !vmctl_vmx_exit_name(0xffff),
+	       "VMX exit names at both ends and holes");
+
+	/* A write to a read-only slot is named as such; other faults are not. */
+	vm.mem[3] = (struct vmctl_mem){ .used = true, .flags = VMCTL_SLOT_READONLY,
+					.gpa = 0x80000, .size = 0x10000 };
+	vm.mem[4] = (struct vmctl_mem){ .used = true, .gpa = 0x90000, .size = 0x1000 };
+	memset(&run, 0, sizeof(run));
+	run.exit_reason = VMCTL_EXIT_INTERNAL_ERROR;
+	run.internal.suberror = VMCTL_INTERNAL_EPT_VIOLATION;
+	run.internal.ndata = 3;
+	run.internal.data[0] = 0x8fffc;
+	run.internal.data[1] = 0x18a;		/* write, readable */
+	run.internal.data[2] = 0x1010;
+	vcpu_decode_exit(&run, &exit);
+	vcpu_explain_ept_violation(&vm, &exit);
+	tap_ok(exit.readonly_write && strstr(exit.message, "write to read-only memory at 0x8fffc") &&
+	       strstr(exit.message, "slot 3"), "write to a read-only slot: %s", exit.message);
+	run.internal.data[1] = 0x189;		/* a read (an instruction fetch alike) */
+	vcpu_decode_exit(&run, &exit);
+	vcpu_explain_ept_violation(&vm, &exit);
+	tap_ok(!exit.readonly_write && strstr(exit.message, "EPT violation"),
+	       "a read there is not called a write: %s", exit.message);
+	run.internal.data[0] = 0x90000;		/* writable slot */
+	run.internal.data[1] = 0x18a;
+	vcpu_decode_exit(&run, &exit);
+	vcpu_explain_ept_violation(&vm, &exit);
+	tap_ok(!exit.readonly_write, "a write to writable memory is not a read-only write");
+	run.internal.data[0] = 0x91000;		/* just past it: no slot */
+	vcpu_decode_exit(&run, &exit);
+	vcpu_explain_ept_violation(&vm, &exit);
+	tap_ok(!exit.readonly_write && strstr(exit.message, "outside its memory"),
+	       "a write where no slot is stays an access outside guest memory: %s", exit.message);
 	return tap_finish();
 }

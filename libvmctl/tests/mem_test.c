@@ -71,7 +71,7 @@ int main(void)
 	tap_ok(vm_mem_check_new(m, VMCTL_MAX_SLOTS, 0x8000, 0, 0) == -EINVAL, "zero size: -EINVAL");
 	tap_ok(vm_mem_check_new(m, VMCTL_MAX_SLOTS, ~0xfffULL, 0x2000, 0) == -EINVAL, "wrapping: -EINVAL");
 	tap_ok(vm_mem_check_new(m, VMCTL_MAX_SLOTS, 0x8000, 0x1000, 2) == -EINVAL, "unknown flag: -EINVAL");
-	tap_ok(vm_mem_check_new(m, VMCTL_MAX_SLOTS, 0x8000, 0x1000, VMCTL_MEM_READONLY) == 0,
+	tap_ok(vm_mem_check_new(m, VMCTL_MAX_SLOTS, 0x8000, 0x1000, VMCTL_SLOT_READONLY) == 0,
 	       "read-only flag accepted");
 
 	/* translation bounds */

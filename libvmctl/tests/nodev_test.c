@@ -103,7 +103,8 @@ int main(void)
 	tap_ok(strcmp(vmctl_cap_name(VMCTL_CAP_EPT), "ept") == 0 &&
 	       vmctl_cap_name(1ULL << 63) == NULL, "capability names");
 	tap_ok(strcmp(vmctl_exit_reason_name(VMCTL_EXIT_HLT), "HLT") == 0 &&
-	       strcmp(vmctl_exit_reason_name(VMCTL_EXIT_UNHANDLED_IO), "UNHANDLED_IO") == 0 &&
+	       strcmp(vmctl_exit_reason_name(LIBVMCTL_EXIT_UNHANDLED_IO), "UNHANDLED_IO") == 0 &&
+	       strcmp(vmctl_exit_reason_name(LIBVMCTL_EXIT_HANDLER_ERROR), "HANDLER_ERROR") == 0 &&
 	       strcmp(vmctl_exit_reason_name(999), "unknown") == 0, "exit reason names");
 	tap_ok(vmctl_lib_version() == LIBVMCTL_VERSION, "library version %d", vmctl_lib_version());
 	return tap_finish();

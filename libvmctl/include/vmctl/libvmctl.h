@@ -36,6 +36,7 @@
 #include <stdint.h>
 
 #include <linux/vmctl.h>
+#include <vmctl/ucall.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -46,7 +47,7 @@ extern "C" {
  * changes meaning.  VMCTL_API_VERSION (from <linux/vmctl.h>) is the kernel
  * ABI version the library was built against.
  */
-#define LIBVMCTL_VERSION		1
+#define LIBVMCTL_VERSION		2	/* 2: struct vmctl_exit grew (count, ...) */
 
 struct vmctl_sys;
 struct vmctl_vm;
@@ -132,8 +133,12 @@ int vmctl_vm_create(struct vmctl_sys *sys, struct vmctl_vm **vmp);
  */
 void vmctl_vm_destroy(struct vmctl_vm *vm);
 
-/* Flags of vmctl_vm_mem_add() */
-#define VMCTL_MEM_READONLY	(1U << 0)	/* guest writes fail; the host may write */
+/*
+ * Flags of vmctl_vm_mem_add(): the uapi's VMCTL_SLOT_* (VMCTL_SLOT_READONLY:
+ * guest writes fail, the host may write).  VMCTL_MEM_READONLY is the name
+ * LIBVMCTL_VERSION 1 gave the same flag; it stays for old programs.
+ */
+#define VMCTL_MEM_READONLY	VMCTL_SLOT_READONLY
 
 /*
  * Gives the guest size bytes of fresh zeroed memory at guest-physical gpa:
@@ -296,27 +301,51 @@ int vmctl_build_long_mode_tables(void *buf, size_t len, uint64_t buf_gpa,
 				 uint64_t map_size, uint64_t *cr3,
 				 uint64_t *gdt_gpa);
 
+/*
+ * 32-bit protected mode set-up, paging off.  The library writes a GDT of
+ * VMCTL_PROTECTED_MODE_GDT_SIZE bytes at gdt_gpa (which must lie in one
+ * slot, 8-byte aligned): 0x08 flat 32-bit code, 0x10 flat data, 0x18 a
+ * 32-bit TSS (base 0); and loads CR0 (PE, NE, ET), flat 4 GiB segments,
+ * an empty IDT (any exception triple-faults), EIP = entry, ESP = stack,
+ * EFLAGS = 0x2, other general registers 0; CR4 and EFER are cleared.
+ * Errors: -EINVAL gdt_gpa unaligned, a NULL argument; -EFAULT the GDT
+ * does not fit in one slot at gdt_gpa; -EBUSY; -EIO.
+ */
+#define VMCTL_PROTECTED_MODE_GDT_SIZE	32	/* null, code, data, TSS */
+struct vmctl_protected_mode {
+	uint64_t gdt_gpa;
+	uint32_t entry;
+	uint32_t stack;
+};
+
+int vmctl_vcpu_setup_protected_mode(struct vmctl_vcpu *vcpu,
+				    const struct vmctl_protected_mode *pm);
+
 /* ------------------------------------------------------------------------ */
 /* Running                                                                    */
 /* ------------------------------------------------------------------------ */
 
 /*
  * Exit reasons of struct vmctl_exit: the kernel's VMCTL_EXIT_* (from
- * <linux/vmctl.h>) plus these, which the library's run loop produces.
+ * <linux/vmctl.h>) plus these, which the library's run loop produces and
+ * the kernel never does.  The VMCTL_EXIT_ spellings are the names
+ * LIBVMCTL_VERSION 1 gave them; they stay for old programs.
  */
-#define VMCTL_EXIT_UNHANDLED_IO		0x1000	/* port I/O with no handler: exit.io */
-#define VMCTL_EXIT_HANDLER_ERROR	0x1001	/* a handler failed: exit.io, exit.error */
+#define LIBVMCTL_EXIT_UNHANDLED_IO	0x1000	/* port I/O with no handler: exit.io */
+#define LIBVMCTL_EXIT_HANDLER_ERROR	0x1001	/* a handler failed: exit.io, exit.error */
+#define VMCTL_EXIT_UNHANDLED_IO		LIBVMCTL_EXIT_UNHANDLED_IO
+#define VMCTL_EXIT_HANDLER_ERROR	LIBVMCTL_EXIT_HANDLER_ERROR
 
 /* Why a vCPU stopped, as returned by vmctl_vcpu_run() and _run_loop(). */
 struct vmctl_exit {
-	uint32_t reason;	/* VMCTL_EXIT_* */
-	int error;		/* VMCTL_EXIT_HANDLER_ERROR: the handler's errno */
+	uint32_t reason;	/* VMCTL_EXIT_*, LIBVMCTL_EXIT_* */
+	int error;		/* LIBVMCTL_EXIT_HANDLER_ERROR: the handler's errno */
 	struct {
 		uint16_t port;
 		uint8_t size;
 		bool is_write;
 		uint32_t data;	/* OUT: the value written */
-	} io;			/* VMCTL_EXIT_IO, _UNHANDLED_IO, _HANDLER_ERROR */
+	} io;			/* VMCTL_EXIT_IO, LIBVMCTL_EXIT_UNHANDLED_IO, _HANDLER_ERROR */
 	struct {
 		uint64_t hardware_reason;
 		uint64_t qualification;
@@ -331,6 +360,14 @@ struct vmctl_exit {
 	/* One line for humans, always set, e.g. "guest halted", "VM entry
 	 * failed: invalid guest state: CS.base ..." */
 	char message[320];
+	/* Since LIBVMCTL_VERSION 2: */
+	uint64_t count;		/* run.exit_count: exits with a reason this vCPU's
+				 * RUNs returned so far, this one included; an
+				 * -EINTR run is not one */
+	bool requested;		/* VMCTL_EXIT_INTR: vmctl_vcpu_request_exit() asked
+				 * for it (else a signal) */
+	bool readonly_write;	/* VMCTL_INTERNAL_EPT_VIOLATION: a guest write to
+				 * memory added with VMCTL_SLOT_READONLY */
 };
 
 /*
@@ -340,9 +377,11 @@ struct vmctl_exit {
  * ones; setting registers in between discards the IN instead (see
  * "Pending IN" above).  Returns 0.  Errors: -EINTR a signal or
  * vmctl_vcpu_request_exit() interrupted the run, after completing a
- * pending IN (exit->reason VMCTL_EXIT_INTR; run again to continue);
- * -EINVAL the vCPU was shut down, or a NULL argument; -EBUSY running in
- * another thread; -EIO.
+ * pending IN (exit->reason VMCTL_EXIT_INTR, exit->requested tells which;
+ * run again to continue); -EINVAL the vCPU shut down (triple fault) and
+ * can never run again, whatever registers are set since (exit->reason is
+ * VMCTL_EXIT_SHUTDOWN and exit->message says so), or a NULL argument;
+ * -EBUSY running in another thread; -EIO.
  */
 int vmctl_vcpu_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit);
 
@@ -365,12 +404,164 @@ int vmctl_vcpu_complete_in(struct vmctl_vcpu *vcpu, uint32_t value);
  */
 int vmctl_vcpu_run_loop(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit);
 
-/* Asks the next run to stop at once with -EINTR (e.g. from a signal
- * handler of the thread running the vCPU, to stop it for good). */
+/*
+ * Stops the vCPU: a run in progress (in another thread) returns -EINTR
+ * at the guest's next exit to the kernel, within a few milliseconds (the
+ * VMX-preemption timer or the host's timer interrupt forces one), and a
+ * run not yet started returns -EINTR without entering the guest.  One
+ * request ends one run (exit->reason VMCTL_EXIT_INTR, exit->requested
+ * true): the run after it enters the guest again.  Async-signal-safe.
+ */
 void vmctl_vcpu_request_exit(struct vmctl_vcpu *vcpu);
 
 /* Name of an exit reason, e.g. "HLT"; "unknown" otherwise. */
 const char *vmctl_exit_reason_name(uint32_t reason);
+
+/*
+ * Name of a VMX basic exit reason (Intel SDM, Appendix C), e.g. "RDMSR"
+ * for 31, as found in exit->internal.data[0] of
+ * VMCTL_INTERNAL_UNHANDLED_EXIT (bits 16 and up are ignored); NULL for a
+ * number the SDM does not define.  Static storage.
+ */
+const char *vmctl_vmx_exit_name(uint64_t hardware_reason);
+
+/* ------------------------------------------------------------------------ */
+/* Single registers                                                           */
+/* ------------------------------------------------------------------------ */
+
+/* One register of struct vmctl_regs or struct vmctl_sregs. */
+enum vmctl_reg {
+	VMCTL_REG_RAX, VMCTL_REG_RBX, VMCTL_REG_RCX, VMCTL_REG_RDX,
+	VMCTL_REG_RSI, VMCTL_REG_RDI, VMCTL_REG_RSP, VMCTL_REG_RBP,
+	VMCTL_REG_R8, VMCTL_REG_R9, VMCTL_REG_R10, VMCTL_REG_R11,
+	VMCTL_REG_R12, VMCTL_REG_R13, VMCTL_REG_R14, VMCTL_REG_R15,
+	VMCTL_REG_RIP, VMCTL_REG_RFLAGS,
+	VMCTL_REG_CR0, VMCTL_REG_CR2, VMCTL_REG_CR3, VMCTL_REG_CR4,
+	VMCTL_REG_CR8, VMCTL_REG_EFER,
+	VMCTL_REG_COUNT			/* not a register */
+};
+
+/*
+ * Reads or writes one register, through the same cache and kernel checks
+ * as vmctl_vcpu_get_regs() and friends (a set of a general register costs
+ * one VMCTL_SET_REGS, of a control register one VMCTL_SET_SREGS; the
+ * pending-IN rule applies).  On failure *value is unchanged.
+ * vmctl_vcpu_get_reg() errors: -EINVAL unknown reg, a NULL argument;
+ * -EBUSY the vCPU is running in another thread; -EIO.
+ */
+int vmctl_vcpu_get_reg(struct vmctl_vcpu *vcpu, enum vmctl_reg reg, uint64_t *value);
+
+/*
+ * Errors: -EINVAL unknown reg, a value the kernel refuses (e.g. reserved
+ * RFLAGS or CR4 bits), vcpu NULL; -EBUSY; -EIO.
+ */
+int vmctl_vcpu_set_reg(struct vmctl_vcpu *vcpu, enum vmctl_reg reg, uint64_t value);
+
+/* Name of a register, e.g. "rax", "cr3"; NULL for an unknown one. */
+const char *vmctl_reg_name(enum vmctl_reg reg);
+
+/* ------------------------------------------------------------------------ */
+/* Small programs and tests                                                   */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * One call for the common case: opens VMCTL_DEFAULT_DEVICE, creates a VM
+ * with mem_size bytes of zeroed guest memory at guest-physical 0 (one
+ * slot) and vCPU 0 in the reset state, and closes the system handle.
+ * Stores the VM in *vmp (free with vmctl_vm_destroy(), which frees the
+ * rest), the vCPU in *vcpup and, if memp is not NULL, the host address
+ * of guest-physical 0 in *memp.  On failure nothing is left behind and
+ * the out-pointers are unchanged.  Errors: -ENOENT the module is not
+ * loaded; -EACCES; -ENODEV; -ENOTTY; -EPROTO (as vmctl_sys_open());
+ * -EBUSY another hypervisor holds VT-x; -EINVAL mem_size 0, unaligned or
+ * too large for one slot, vmp or vcpup NULL; -ENOMEM; -EMFILE.
+ */
+int vmctl_vm_create_simple(uint64_t mem_size, struct vmctl_vm **vmp,
+			   struct vmctl_vcpu **vcpup, void **memp);
+
+/* ------------------------------------------------------------------------ */
+/* Guest paging                                                               */
+/* ------------------------------------------------------------------------ */
+
+/* Where a guest-virtual address leads, or where its page walk stopped. */
+struct vmctl_translation {
+	uint64_t gpa;		/* the guest-physical address; on -EFAULT where
+				 * the entry at level should be, not in memory */
+	int level;		/* the level the walk ended at: 4 PML4E, 3 PDPTE,
+				 * 2 PDE, 1 PTE; 0 paging off (gpa = gva) */
+	uint64_t entry;		/* the entry read at that level (0 if none) */
+};
+
+/*
+ * Translates guest-virtual gva (a linear address: segment bases are not
+ * added) to guest-physical with the vCPU's current paging mode: none
+ * (CR0.PG clear), 32-bit (4 MiB pages with CR4.PSE), PAE, or 4-level
+ * (2 MiB and 1 GiB pages), walking the guest's page tables in guest
+ * memory as the CPU would, without setting accessed bits.  Access rights
+ * (writable, user, NX) and reserved bits are not checked.  *tr is filled
+ * on success and on -ENOENT and -EFAULT, where tr->level names the level
+ * that failed.  Errors: -ENOENT the entry at tr->level is not present;
+ * -EFAULT the table at tr->level is not in guest memory; -ERANGE gva is
+ * not canonical (long mode) or above 4 GiB (other modes); -ENOTSUP 5-level
+ * paging (CR4.LA57); -EINVAL a NULL argument; -EBUSY; -EIO.
+ */
+int vmctl_vcpu_translate(struct vmctl_vcpu *vcpu, uint64_t gva,
+			 struct vmctl_translation *tr);
+
+/* ------------------------------------------------------------------------ */
+/* ELF images                                                                 */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Loads an ELF executable (ELF64 x86-64 or ELF32 i386, little-endian,
+ * ET_EXEC): each PT_LOAD segment is copied to guest-physical p_paddr, the
+ * rest of its p_memsz zeroed, and the entry point (e_entry) is stored in
+ * *entry if entry is not NULL.  Each segment must lie within one slot of
+ * guest memory.  Everything is checked before anything is written: on
+ * failure guest memory and *entry are unchanged.  The image errors:
+ * -ENOEXEC not an ELF executable this library loads (bad magic, class,
+ * byte order, version, type or machine; headers, the program header
+ * table or a segment's bytes beyond the image; p_filesz > p_memsz; an
+ * address range that wraps; no PT_LOAD segment); -ERANGE a segment is not
+ * within one slot of guest memory; -EINVAL vm or image is NULL.
+ */
+int vmctl_vm_load_elf_image(struct vmctl_vm *vm, const void *image, size_t size,
+			    uint64_t *entry);
+
+/*
+ * As vmctl_vm_load_elf_image(), from a file.  Errors: as the image's
+ * (-ENOEXEC also for an empty file or one that is not regular; -ERANGE;
+ * -EINVAL vm or path NULL), and -ENOENT no such file; -EACCES not
+ * permitted; -EISDIR a directory; -EMFILE too many open files; -ENOMEM
+ * the file cannot be mapped; -EIO reading failed.
+ */
+int vmctl_vm_load_elf(struct vmctl_vm *vm, const char *path, uint64_t *entry);
+
+/* ------------------------------------------------------------------------ */
+/* Guest-to-host calls                                                        */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A "ucall": the guest stores a code in EAX and an argument in RBX (EBX)
+ * and executes a 32-bit OUT of EAX to VMCTL_UCALL_PORT; <vmctl/ucall.h>
+ * has the guest side (an assembler macro and a C function) and the codes.
+ * No port-I/O handler is needed: vmctl_vcpu_run() returns it as
+ * VMCTL_EXIT_IO, vmctl_vcpu_run_loop() as LIBVMCTL_EXIT_UNHANDLED_IO
+ * (unless a handler is registered at the port), and the guest continues
+ * after the OUT on the next run.
+ */
+struct vmctl_ucall {
+	uint32_t code;		/* VMCTL_UCALL_* or the program's own */
+	uint64_t arg;		/* RBX at the OUT */
+};
+
+/*
+ * Returns 1 and fills *uc if exit is a ucall, 0 if it is not (*uc
+ * unchanged).  Errors: -EINVAL a NULL argument; -EBUSY; -EIO (reading
+ * RBX).
+ */
+int vmctl_ucall_get(struct vmctl_vcpu *vcpu, const struct vmctl_exit *exit,
+		    struct vmctl_ucall *uc);
 
 #ifdef __cplusplus
 }
