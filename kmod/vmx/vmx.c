@@ -45,6 +45,7 @@ static int vmx_probe(void)
 	if (err)
 		return err;
 	vmx_setup_fpu_format();
+	vmx_setup_guest_msrs();
 
 	vmx_msr_bitmap = (void *)__get_free_page(GFP_KERNEL);
 	if (!vmx_msr_bitmap) {
@@ -66,6 +67,7 @@ out_bitmap:
 
 static void vmx_exit(void)
 {
+	vmx_msr_exit();
 	vmx_hw_exit();
 	free_page((unsigned long)vmx_msr_bitmap);
 	vmx_msr_bitmap = NULL;
@@ -226,6 +228,7 @@ static int vmx_vcpu_create(struct vmctl_vcpu *vcpu)
 		goto out_free;
 	vmctl_account_kernel_pages(1L << v->fpu_order);
 	vmx_init_fpu(v);
+	vmx_init_guest_msrs(v);
 
 	if (cpu_has_vmx_vpid()) {
 		err = ida_alloc_range(&vmx_vpids, 1, 0xffff, GFP_KERNEL);
@@ -397,9 +400,9 @@ typedef enum vmx_exit_action (*vmx_exit_handler_t)(struct vmx_vcpu *v);
 
 /*
  * Every exit reason this backend handles.  An empty slot is an exit the
- * guest can cause but that is not supported yet (RDMSR/WRMSR, XSETBV,
- * INVD, GETSEC, VMX instructions, ...): it ends the run with
- * VMCTL_INTERNAL_UNHANDLED_EXIT.
+ * guest can cause but that is not supported yet (XSETBV, INVD, GETSEC,
+ * VMX instructions, ...; RDMSR/WRMSR of an MSR that msr.c does not
+ * know): it ends the run with VMCTL_INTERNAL_UNHANDLED_EXIT.
  */
 static const vmx_exit_handler_t vmx_exit_handlers[VMX_NR_EXIT_REASONS] = {
 	[VMX_EXIT_EXCEPTION_NMI]	= handle_exception_nmi,
@@ -409,6 +412,8 @@ static const vmx_exit_handler_t vmx_exit_handlers[VMX_NR_EXIT_REASONS] = {
 	[VMX_EXIT_HLT]			= handle_hlt,
 	[VMX_EXIT_CR_ACCESS]		= vmx_handle_cr_access,
 	[VMX_EXIT_IO_INSTRUCTION]	= vmx_handle_io,
+	[VMX_EXIT_RDMSR]		= vmx_handle_rdmsr,
+	[VMX_EXIT_WRMSR]		= vmx_handle_wrmsr,
 	[VMX_EXIT_EPT_VIOLATION]	= vmx_handle_ept_violation,
 	[VMX_EXIT_PREEMPTION_TIMER]	= handle_preemption_timer,
 };
@@ -452,8 +457,10 @@ static enum vmx_exit_action vmx_enter_guest(struct vmx_vcpu *v)
 	wrmsrl(MSR_KERNEL_GS_BASE, v->kernel_gs_base);
 	if (native_read_cr2() != v->cr2)
 		native_write_cr2(v->cr2);
+	vmx_msr_enter_guest(v);
 
 	vmfail = vmctl_vmx_vmenter(v->gpr, v->launched);
+	vmx_msr_exit_guest(v);
 
 	v->cr2 = native_read_cr2();
 	if (!vmfail) {

@@ -27,6 +27,22 @@ enum vmx_gpr {
 				 X86_CR4_OSXMMEXCPT | X86_CR4_TSD |	\
 				 X86_CR4_DE | X86_CR4_PCE)
 
+/*
+ * The guest MSRs of msr.c, as slots of vmx_vcpu.guest_msr[]: the
+ * user-return MSRs first.
+ */
+enum vmx_guest_msr_slot {
+	VMX_MSR_STAR,
+	VMX_MSR_LSTAR,
+	VMX_MSR_CSTAR,
+	VMX_MSR_SFMASK,
+	VMX_MSR_TSC_AUX,
+	VMX_NR_USER_RETURN_MSRS,
+	VMX_MSR_SPEC_CTRL = VMX_NR_USER_RETURN_MSRS,
+	VMX_MSR_EFER,			/* lives in the VMCS */
+	VMX_NR_GUEST_MSRS
+};
+
 struct vmx_vm {
 	struct vmx_ept ept;
 };
@@ -62,6 +78,7 @@ struct vmx_vcpu {
 	unsigned long cr2;
 	u64 cr8;
 	u64 kernel_gs_base;
+	u64 guest_msr[VMX_NR_GUEST_MSRS];	/* by enum vmx_guest_msr_slot */
 	void *fpu;			/* XSAVE (or FXSAVE) image */
 	unsigned int fpu_order;
 	bool load_pdptes;		/* PAE paging changed: refetch PDPTEs */
@@ -146,8 +163,19 @@ void vmx_init_fpu(struct vmx_vcpu *v);
 void vmx_fpu_load_guest(struct vmx_vcpu *v);
 void vmx_fpu_save_guest(struct vmx_vcpu *v);
 
+/* msr.c */
+void vmx_setup_guest_msrs(void);
+void vmx_msr_exit(void);
+void vmx_init_guest_msrs(struct vmx_vcpu *v);
+void vmx_msr_enter_guest(struct vmx_vcpu *v);
+void vmx_msr_exit_guest(struct vmx_vcpu *v);
+enum vmx_exit_action vmx_handle_rdmsr(struct vmx_vcpu *v);
+enum vmx_exit_action vmx_handle_wrmsr(struct vmx_vcpu *v);
+
 /* state.c */
 u64 vmx_get_cr4(void);
+void vmx_apply_efer(struct vmx_vcpu *v, u64 efer, u64 cr0);
+void vmx_inject_gp(struct vmx_vcpu *v);
 void vmx_write_pdptes(const u64 *pdpte);
 void vmx_reset_guest_state(struct vmx_vcpu *v);
 int vmx_get_regs(struct vmctl_vcpu *vcpu, struct vmctl_regs *regs);
