@@ -352,8 +352,10 @@ static enum vmx_exit_action handle_cpuid(struct vmx_vcpu *v)
 		ebx = (ebx & 0x00ffffff) | (v->vcpu->id << 24);
 		break;
 	case 7:
-		if (sub == 0)
+		if (sub == 0) {
 			ecx &= ~(BIT(3) | BIT(4));	/* PKU, OSPKE */
+			edx &= ~(BIT(22) | BIT(24) | BIT(25));	/* AMX */
+		}
 		break;
 	case 0xa:
 		/* No PMU: RDPMC and the PMU MSRs exit. */
@@ -363,8 +365,7 @@ static enum vmx_exit_action handle_cpuid(struct vmx_vcpu *v)
 		edx = 0;
 		break;
 	case 0xd:
-		if (sub == 1)
-			eax &= ~BIT(3);			/* XSAVES not enabled */
+		vmx_guest_cpuid_xstate(sub, &eax, &ebx, &ecx, &edx);
 		break;
 	case 0x40000000:
 		eax = 0x40000000;

@@ -162,6 +162,7 @@ void vmx_setup_fpu_format(void);
 void vmx_init_fpu(struct vmx_vcpu *v);
 void vmx_fpu_load_guest(struct vmx_vcpu *v);
 void vmx_fpu_save_guest(struct vmx_vcpu *v);
+void vmx_guest_cpuid_xstate(u32 sub, u32 *eax, u32 *ebx, u32 *ecx, u32 *edx);
 
 /* msr.c */
 void vmx_setup_guest_msrs(void);
