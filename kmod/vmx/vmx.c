@@ -46,6 +46,7 @@ static int vmx_probe(void)
 		return err;
 	vmx_setup_fpu_format();
 	vmx_setup_guest_msrs();
+	vmx_setup_spec();
 
 	vmx_msr_bitmap = (void *)__get_free_page(GFP_KERNEL);
 	if (!vmx_msr_bitmap) {
@@ -144,6 +145,7 @@ static int vmx_vm_init(struct vmctl_vm *vm)
 		vmctl_free_accounted(xv, sizeof(*xv));
 		return err;
 	}
+	xv->id = vmx_new_vm_id();
 	vm->arch = xv;
 	return 0;
 }
@@ -459,6 +461,7 @@ static enum vmx_exit_action vmx_enter_guest(struct vmx_vcpu *v)
 	if (native_read_cr2() != v->cr2)
 		native_write_cr2(v->cr2);
 	vmx_msr_enter_guest(v);
+	vmx_spec_enter_guest(v);
 
 	vmfail = vmctl_vmx_vmenter(v->gpr, v->launched);
 	vmx_msr_exit_guest(v);

@@ -45,6 +45,7 @@ enum vmx_guest_msr_slot {
 
 struct vmx_vm {
 	struct vmx_ept ept;
+	u64 id;				/* never reused: see spec.c */
 };
 
 struct vmx_vcpu {
@@ -172,6 +173,11 @@ void vmx_msr_enter_guest(struct vmx_vcpu *v);
 void vmx_msr_exit_guest(struct vmx_vcpu *v);
 enum vmx_exit_action vmx_handle_rdmsr(struct vmx_vcpu *v);
 enum vmx_exit_action vmx_handle_wrmsr(struct vmx_vcpu *v);
+
+/* spec.c */
+void vmx_setup_spec(void);
+u64 vmx_new_vm_id(void);
+void vmx_spec_enter_guest(struct vmx_vcpu *v);
 
 /* state.c */
 u64 vmx_get_cr4(void);
