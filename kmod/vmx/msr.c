@@ -18,6 +18,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/kernel.h>
 #include <linux/percpu.h>
 #include <linux/smp.h>
@@ -83,11 +84,19 @@ static const struct vmx_guest_msr vmx_guest_msrs[VMX_NR_GUEST_MSRS] = {
 struct vmx_user_return {
 	struct user_return_notifier urn;
 	bool registered;
+	u64 loaded_gen;		/* curr[] is the guest's of this generation */
 	u64 host[VMX_NR_USER_RETURN_MSRS];
 	u64 curr[VMX_NR_USER_RETURN_MSRS];
 };
 
 static DEFINE_PER_CPU(struct vmx_user_return, vmx_user_return);
+
+/*
+ * A vCPU's user-return MSR values get a new generation, unique among all
+ * vCPUs, whenever they change: a CPU that still holds that generation
+ * needs no MSR compared, the common case of an exit handled in the kernel.
+ */
+static atomic64_t vmx_guest_msr_gen = ATOMIC64_INIT(0);
 
 /* TSC_AUX, the last of them, exists only with RDTSCP or RDPID. */
 static unsigned int vmx_nr_user_return_msrs;
@@ -126,6 +135,8 @@ static void vmx_load_user_return_msrs(struct vmx_vcpu *v)
 	struct vmx_user_return *ur = this_cpu_ptr(&vmx_user_return);
 	unsigned int i;
 
+	if (likely(ur->registered && ur->loaded_gen == v->guest_msr_gen))
+		return;
 	if (!ur->registered) {
 		for (i = 0; i < vmx_nr_user_return_msrs; i++) {
 			rdmsrl(vmx_guest_msrs[i].index, ur->host[i]);
@@ -141,6 +152,7 @@ static void vmx_load_user_return_msrs(struct vmx_vcpu *v)
 			ur->curr[i] = v->guest_msr[i];
 		}
 	}
+	ur->loaded_gen = v->guest_msr_gen;
 }
 
 /* Interrupts off, just before entry. */
@@ -201,6 +213,7 @@ void vmx_setup_guest_msrs(void)
 void vmx_init_guest_msrs(struct vmx_vcpu *v)
 {
 	memset(v->guest_msr, 0, sizeof(v->guest_msr));
+	v->guest_msr_gen = atomic64_inc_return(&vmx_guest_msr_gen);
 }
 
 static const struct vmx_guest_msr *
@@ -279,6 +292,8 @@ enum vmx_exit_action vmx_handle_wrmsr(struct vmx_vcpu *v)
 			goto gp;
 	} else {
 		v->guest_msr[slot] = val;
+		if (m->kind == MSR_SWITCH_USER_RETURN)
+			v->guest_msr_gen = atomic64_inc_return(&vmx_guest_msr_gen);
 	}
 	vmx_skip_exiting_instruction(v);
 	return ACTION_RESUME_GUEST;

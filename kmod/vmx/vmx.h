@@ -80,6 +80,7 @@ struct vmx_vcpu {
 	u64 cr8;
 	u64 kernel_gs_base;
 	u64 guest_msr[VMX_NR_GUEST_MSRS];	/* by enum vmx_guest_msr_slot */
+	u64 guest_msr_gen;		/* see msr.c */
 	void *fpu;			/* XSAVE (or FXSAVE) image */
 	unsigned int fpu_order;
 	bool load_pdptes;		/* PAE paging changed: refetch PDPTEs */
