@@ -12,9 +12,13 @@
  * paranoid entry, reads no TSC_AUX.  So the guest's values are loaded on
  * the first entry and stay while the thread loops between guest and
  * kernel; a user-return notifier puts the host's back before this CPU
- * next runs user code (as KVM's user-return MSRs do).  That costs nothing
- * per exit handled in the kernel, where the VMCS MSR load lists would
- * cost two list walks per exit (see the commit that chose this).
+ * next runs user code (as KVM's user-return MSRs do).  That costs next to
+ * nothing per exit handled in the kernel, where the VMCS MSR load lists
+ * would load every MSR on every entry and exit; it costs MSR writes per
+ * return to user space instead.  Measured in Bochs (guest time, Haswell
+ * model, testbed/bench): CPUID exit 3.36 us before, 3.65 us with this
+ * (3.76 us with load lists); OUT round trip to user space 7.35 us before,
+ * 9.29 us with this (7.75 us with load lists).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
