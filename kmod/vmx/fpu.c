@@ -3,7 +3,8 @@
  * The guest's FPU state: its XSAVE/FXSAVE format and switching.
  *
  * The format is chosen once from the host's; the state is loaded before
- * and saved after each entry.
+ * and saved after each entry.  The guest runs with its own XCR0, the
+ * host's minus the components of VMX_XFEATURES_HIDDEN (fpu.h).
  */
 #include <linux/kernel.h>
 #include <asm/cpufeature.h>
@@ -14,23 +15,67 @@
 #include "fpu.h"
 #include "vmx.h"
 
-/* Guest FPU images: XSAVE with the host's XCR0 (minus AMX), or FXSAVE. */
+/*
+ * Guest FPU images: XSAVE of the guest's XCR0 components, or FXSAVE.
+ * vmx_xsave_mask is also the guest's XCR0.
+ */
 u64 vmx_xsave_mask;
+u64 vmx_host_xcr0;
+static unsigned int vmx_guest_xsave_size;	/* CPUID 0xd.0 EBX for the guest */
 unsigned int vmx_fpu_size;
+
+/* Bytes of a standard-format XSAVE image of the components in mask. */
+static unsigned int vmx_xsave_size(u64 mask)
+{
+	unsigned int eax, ebx, ecx, edx, size = 576, i;
+
+	for (i = 2; i < 64; i++) {
+		if (!(mask & BIT_ULL(i)))
+			continue;
+		cpuid_count(0xd, i, &eax, &ebx, &ecx, &edx);
+		size = max(size, eax + ebx);	/* size + offset */
+	}
+	return size;
+}
 
 void vmx_setup_fpu_format(void)
 {
 	if (boot_cpu_has(X86_FEATURE_XSAVE)) {
-		unsigned int eax, ebx, ecx, edx;
-
-		/* The guest runs with the host's XCR0: it cannot XSETBV. */
-		vmx_xsave_mask = xgetbv(XCR_XFEATURE_ENABLED_MASK) &
-				 ~(u64)XFEATURE_MASK_XTILE;
-		cpuid_count(0xd, 0, &eax, &ebx, &ecx, &edx);
-		vmx_fpu_size = max_t(unsigned int, ebx, 576);
+		vmx_host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+		vmx_xsave_mask = vmx_guest_xfeatures(vmx_host_xcr0);
+		vmx_guest_xsave_size = vmx_xsave_size(vmx_xsave_mask);
+		vmx_fpu_size = vmx_guest_xsave_size;
 	} else {
+		vmx_host_xcr0 = 0;
 		vmx_xsave_mask = 0;
 		vmx_fpu_size = 512;
+	}
+}
+
+/* CPUID leaf 0xd as the guest's XCR0 makes it. */
+void vmx_guest_cpuid_xstate(u32 sub, u32 *eax, u32 *ebx, u32 *ecx, u32 *edx)
+{
+	switch (sub) {
+	case 0:
+		*eax = lower_32_bits(vmx_xsave_mask);
+		*edx = upper_32_bits(vmx_xsave_mask);
+		*ebx = vmx_guest_xsave_size;
+		*ecx = vmx_guest_xsave_size;
+		break;
+	case 1:
+		*eax &= ~BIT(3);		/* XSAVES not enabled */
+		*ebx = 0;
+		*ecx = 0;
+		*edx = 0;
+		break;
+	default:
+		if (sub >= 64 || !(vmx_xsave_mask & BIT_ULL(sub))) {
+			*eax = 0;
+			*ebx = 0;
+			*ecx = 0;
+			*edx = 0;
+		}
+		break;
 	}
 }
 

@@ -161,7 +161,7 @@ static u64 vmx_hw_cr0(u64 cr0)
 }
 
 /* Apply EFER (LMA derived from LME and CR0.PG) and the IA-32e control. */
-static void vmx_apply_efer(struct vmx_vcpu *v, u64 efer, u64 cr0)
+void vmx_apply_efer(struct vmx_vcpu *v, u64 efer, u64 cr0)
 {
 	u32 entry = v->ctls.entry & ~ENTRY_IA32E_MODE_GUEST;
 

@@ -70,6 +70,8 @@ static int vmx_probe(void)
 	if (err)
 		return err;
 	vmx_setup_fpu_format();
+	vmx_setup_guest_msrs();
+	vmx_setup_spec();
 
 	vmx_msr_bitmap = (void *)__get_free_page(GFP_KERNEL);
 	if (!vmx_msr_bitmap) {
@@ -91,6 +93,7 @@ out_bitmap:
 
 static void vmx_exit(void)
 {
+	vmx_msr_exit();
 	vmx_hw_exit();
 	free_page((unsigned long)vmx_msr_bitmap);
 	vmx_msr_bitmap = NULL;
@@ -169,6 +172,7 @@ static int vmx_vm_init(struct vmctl_vm *vm)
 		vmctl_free_accounted(xv, sizeof(*xv));
 		return err;
 	}
+	xv->id = vmx_new_vm_id();
 	vm->arch = xv;
 	return 0;
 }
@@ -269,6 +273,7 @@ static int vmx_vcpu_create(struct vmctl_vcpu *vcpu)
 		goto out_free;
 	vmctl_account_kernel_pages(1L << v->fpu_order);
 	vmx_init_fpu(v);
+	vmx_init_guest_msrs(v);
 
 	v->vpid = vmx_alloc_vpid();
 
@@ -391,8 +396,10 @@ static enum vmx_exit_action handle_cpuid(struct vmx_vcpu *v)
 		ebx = (ebx & 0x00ffffff) | (v->vcpu->id << 24);
 		break;
 	case 7:
-		if (sub == 0)
+		if (sub == 0) {
 			ecx &= ~(BIT(3) | BIT(4));	/* PKU, OSPKE */
+			edx &= ~(BIT(22) | BIT(24) | BIT(25));	/* AMX */
+		}
 		break;
 	case 0xa:
 		/* No PMU: RDPMC and the PMU MSRs exit. */
@@ -402,8 +409,7 @@ static enum vmx_exit_action handle_cpuid(struct vmx_vcpu *v)
 		edx = 0;
 		break;
 	case 0xd:
-		if (sub == 1)
-			eax &= ~BIT(3);			/* XSAVES not enabled */
+		vmx_guest_cpuid_xstate(sub, &eax, &ebx, &ecx, &edx);
 		break;
 	case 0x40000000:
 		eax = 0x40000000;
@@ -450,9 +456,9 @@ typedef enum vmx_exit_action (*vmx_exit_handler_t)(struct vmx_vcpu *v);
 
 /*
  * Every exit reason this backend handles.  An empty slot is an exit the
- * guest can cause but that is not supported yet (RDMSR/WRMSR, XSETBV,
- * GETSEC, VMX instructions, ...): it ends the run with
- * VMCTL_INTERNAL_UNHANDLED_EXIT.
+ * guest can cause but that is not supported yet (XSETBV, GETSEC,
+ * VMX instructions, ...; RDMSR/WRMSR of an MSR that msr.c does not
+ * know): it ends the run with VMCTL_INTERNAL_UNHANDLED_EXIT.
  */
 static const vmx_exit_handler_t vmx_exit_handlers[VMX_NR_EXIT_REASONS] = {
 	[VMX_EXIT_EXCEPTION_NMI]	= handle_exception_nmi,
@@ -464,6 +470,8 @@ static const vmx_exit_handler_t vmx_exit_handlers[VMX_NR_EXIT_REASONS] = {
 	[VMX_EXIT_CR_ACCESS]		= vmx_handle_cr_access,
 	[VMX_EXIT_DR_ACCESS]		= vmx_handle_dr_access,
 	[VMX_EXIT_IO_INSTRUCTION]	= vmx_handle_io,
+	[VMX_EXIT_RDMSR]		= vmx_handle_rdmsr,
+	[VMX_EXIT_WRMSR]		= vmx_handle_wrmsr,
 	[VMX_EXIT_EPT_VIOLATION]	= vmx_handle_ept_violation,
 	[VMX_EXIT_PREEMPTION_TIMER]	= handle_preemption_timer,
 	[VMX_EXIT_WBINVD]		= handle_wbinvd,
@@ -533,8 +541,11 @@ static enum vmx_exit_action vmx_enter_guest(struct vmx_vcpu *v)
 	wrmsrl(MSR_KERNEL_GS_BASE, v->kernel_gs_base);
 	if (native_read_cr2() != v->cr2)
 		native_write_cr2(v->cr2);
+	vmx_msr_enter_guest(v);
+	vmx_spec_enter_guest(v);
 
 	entry = vmctl_vmx_vmenter(v->gpr, v->launched);
+	vmx_msr_exit_guest(v);
 
 	v->cr2 = native_read_cr2();
 	vmx_save_guest_debug(v);

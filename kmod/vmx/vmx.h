@@ -33,8 +33,25 @@ enum vmx_gpr {
 /* VPIDs are 16 bits; 0 is the host's. */
 #define VMX_MAX_VPID		0xffff
 
+/*
+ * The guest MSRs of msr.c, as slots of vmx_vcpu.guest_msr[]: the
+ * user-return MSRs first.
+ */
+enum vmx_guest_msr_slot {
+	VMX_MSR_STAR,
+	VMX_MSR_LSTAR,
+	VMX_MSR_CSTAR,
+	VMX_MSR_SFMASK,
+	VMX_MSR_TSC_AUX,
+	VMX_NR_USER_RETURN_MSRS,
+	VMX_MSR_SPEC_CTRL = VMX_NR_USER_RETURN_MSRS,
+	VMX_MSR_EFER,			/* lives in the VMCS */
+	VMX_NR_GUEST_MSRS
+};
+
 struct vmx_vm {
 	struct vmx_ept ept;
+	u64 id;				/* never reused: see spec.c */
 };
 
 struct vmx_vcpu {
@@ -71,6 +88,8 @@ struct vmx_vcpu {
 	unsigned long dr7;		/* as in the VMCS, to test without VMREAD */
 	u64 cr8;
 	u64 kernel_gs_base;
+	u64 guest_msr[VMX_NR_GUEST_MSRS];	/* by enum vmx_guest_msr_slot */
+	u64 guest_msr_gen;		/* see msr.c */
 	void *fpu;			/* XSAVE (or FXSAVE) image */
 	unsigned int fpu_order;
 	bool load_pdptes;		/* PAE paging changed: refetch PDPTEs */
@@ -219,9 +238,26 @@ extern unsigned int vmx_fpu_size;	/* bytes of a guest FPU image */
 void vmx_setup_fpu_format(void);
 void vmx_init_fpu(struct vmx_vcpu *v);
 /* vmx_fpu_load_guest() and vmx_fpu_save_guest() are in fpu.h */
+void vmx_guest_cpuid_xstate(u32 sub, u32 *eax, u32 *ebx, u32 *ecx, u32 *edx);
+
+/* msr.c */
+void vmx_setup_guest_msrs(void);
+void vmx_msr_exit(void);
+void vmx_init_guest_msrs(struct vmx_vcpu *v);
+void vmx_msr_enter_guest(struct vmx_vcpu *v);
+void vmx_msr_exit_guest(struct vmx_vcpu *v);
+enum vmx_exit_action vmx_handle_rdmsr(struct vmx_vcpu *v);
+enum vmx_exit_action vmx_handle_wrmsr(struct vmx_vcpu *v);
+
+/* spec.c */
+void vmx_setup_spec(void);
+u64 vmx_new_vm_id(void);
+void vmx_spec_enter_guest(struct vmx_vcpu *v);
 
 /* state.c */
 u64 vmx_get_cr4(void);
+void vmx_apply_efer(struct vmx_vcpu *v, u64 efer, u64 cr0);
+void vmx_inject_gp(struct vmx_vcpu *v);
 void vmx_write_pdptes(const u64 *pdpte);
 void vmx_reset_guest_state(struct vmx_vcpu *v);
 int vmx_get_regs(struct vmctl_vcpu *vcpu, struct vmctl_regs *regs);
