@@ -146,6 +146,9 @@ void vmx_init_fpu(struct vmx_vcpu *v);
 void vmx_fpu_load_guest(struct vmx_vcpu *v);
 void vmx_fpu_save_guest(struct vmx_vcpu *v);
 
+/* exit_reasons.c */
+extern const struct vmctl_exit_reason_desc vmx_exit_reasons[VMX_NR_EXIT_REASONS];
+
 /* state.c */
 u64 vmx_get_cr4(void);
 void vmx_write_pdptes(const u64 *pdpte);
