@@ -45,7 +45,8 @@ static const struct {
 	{ "EMFILE", EMFILE }, { "ENOMEM", ENOMEM }, { "EBUSY", EBUSY },
 	{ "EEXIST", EEXIST }, { "ENOSPC", ENOSPC }, { "EIO", EIO },
 	{ "EFAULT", EFAULT }, { "EISDIR", EISDIR }, { "ENOEXEC", ENOEXEC },
-	{ "ERANGE", ERANGE }, { "EINTR", EINTR },
+	{ "ERANGE", ERANGE }, { "EINTR", EINTR }, { "EPERM", EPERM },
+	{ "EAGAIN", EAGAIN },
 };
 
 /* errno of "-EXXX" at s (after the '-'), or 0 if unknown. */
