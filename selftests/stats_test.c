@@ -2,7 +2,8 @@
 /*
  * The statistics family end to end.  Exact counts: a guest makes N port
  * writes and halts; netlink (libvmctl) and `vmctl stats --json` must report
- * exactly the exits, runs and halts the host itself counted, and 0 for
+ * exactly the exits, runs and halts the host itself counted, and so
+ * must `vmtop -1 --json`, and 0 for
  * what the guest never did (MMIO, hypercalls, injections).  Events: create,
  * shutdown (triple fault) and destroy arrive in that order.  Malformed
  * requests get an error and the family keeps answering.  Permissions: a
@@ -155,6 +156,17 @@ static void exact_counts(struct vmctl_stats *stats)
 	       "vmctl stats --json: %s and halts 1 (status %d)", cmd, err);
 	if (err || !strstr(json, cmd))
 		tap_diag("vmctl said: %s", json);
+
+	/* vmtop's batch JSON carries the same counters. */
+	p = popen("bin/vmtop -1 -d 0.1 --json -N stats-exact", "r");
+	len = p ? fread(json, 1, sizeof(json) - 1, p) : 0;
+	json[len] = '\0';
+	err = p ? pclose(p) : -1;
+	tap_ok(err == 0 && strstr(json, cmd) && strstr(json, "\"halts\": 1,") &&
+	       strstr(json, "\"name\": \"stats-exact\""),
+	       "vmtop -1 --json: %s and halts 1 (status %d)", cmd, err);
+	if (err || !strstr(json, cmd))
+		tap_diag("vmtop said: %s", json);
 	free(s);
 	tvm_destroy(&t);
 }
@@ -418,7 +430,7 @@ int main(void)
 	struct vmctl_stats *stats;
 	int err;
 
-	tap_plan(29);
+	tap_plan(30);
 	err = vmctl_stats_open(&stats);
 	tap_ok(err == 0, "vmctl_stats_open (%d)", err);
 	if (err)
