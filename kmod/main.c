@@ -226,7 +226,7 @@ static long vmctl_vcpu_run(struct vmctl_vcpu *vcpu)
 	ret = vmctl_backend->vcpu_run(vcpu);
 	/* Read once: the owner may scribble on its run page meanwhile. */
 	exit_reason = READ_ONCE(vcpu->run->exit_reason);
-	vmctl_stats_run_end(vcpu, exit_reason);
+	vmctl_stats_run_end(vcpu, ret, exit_reason);
 	mutex_unlock(&vcpu->run_lock);
 	if (exit_reason == VMCTL_EXIT_SHUTDOWN)
 		vmctl_vm_announce_shutdown(vcpu->vm);

@@ -84,12 +84,16 @@ void vmctl_stats_run_begin(struct vmctl_vcpu *vcpu)
 	stats->last_ns = ktime_get_ns();
 }
 
-void vmctl_stats_run_end(struct vmctl_vcpu *vcpu, u32 exit_reason)
+/*
+ * ret is RUN's result: a refused RUN (-EINVAL after a shutdown) leaves the
+ * previous exit in the run page, which must not count again.
+ */
+void vmctl_stats_run_end(struct vmctl_vcpu *vcpu, long ret, u32 exit_reason)
 {
 	struct vmctl_vcpu_stats *stats = vcpu->stats;
 	u32 state = VMCTL_VCPU_STOPPED;
 
-	if (exit_reason != VMCTL_EXIT_NONE && exit_reason != VMCTL_EXIT_INTR)
+	if (!ret && exit_reason != VMCTL_EXIT_NONE)
 		vmctl_stat_add(&stats->counters[VMCTL_STAT_USER_EXITS], 1);
 	if (exit_reason == VMCTL_EXIT_HLT)
 		state = VMCTL_VCPU_HALTED;

@@ -77,7 +77,7 @@ static inline void vmctl_stat_add(u64 *counter, u64 delta)
 }
 
 void vmctl_stats_run_begin(struct vmctl_vcpu *vcpu);
-void vmctl_stats_run_end(struct vmctl_vcpu *vcpu, u32 exit_reason);
+void vmctl_stats_run_end(struct vmctl_vcpu *vcpu, long ret, u32 exit_reason);
 
 #ifdef VMCTL_NO_STATS
 /* Built without counters (to measure their cost): the exit path as before. */
