@@ -58,7 +58,9 @@ echo "$json" | grep -q '"name": "a-idle"' && ! echo "$json" | grep -q b-busy &&
 	echo "$json" | grep -q '"halts": 1,' && echo "$json" | grep -q '"exit_reasons": {.*"HLT": 1'
 ok $? "--json -N a-idle -R: only a-idle, its one halt, its HLT exits by reason"
 
-mount -t devpts devpts /dev/pts 2>/dev/null
+# tmux needs pseudo-terminals: devpts, which the initramfs does not mount.
+mkdir -p /dev/pts
+grep -q " /dev/pts " /proc/mounts || mount -t devpts devpts /dev/pts
 "$TMUX_BIN" new-session -d -s vmtop -x 120 -y 30 "$VMTOP -d 0.5; echo \$? > /tmp/vmtop.status"
 sleep 4
 screen
