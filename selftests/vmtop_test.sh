@@ -11,7 +11,7 @@ export TERMINFO="$PWD/terminfo"
 # tmux wants a UTF-8 locale; the initramfs has none but the bundled one.
 export LOCPATH="$PWD/tmux/locale" LC_ALL=C.UTF-8
 # The console's TERM (linux) has no entry in ./terminfo; tmux's panes are
-# "screen", which has.
+# made "screen" below, which has.
 export TERM=screen
 n=0
 fail=0
@@ -61,9 +61,13 @@ ok $? "--json -N a-idle -R: only a-idle, its one halt, its HLT exits by reason"
 # tmux needs pseudo-terminals: devpts, which the initramfs does not mount.
 mkdir -p /dev/pts
 grep -q " /dev/pts " /proc/mounts || mount -t devpts devpts /dev/pts
-"$TMUX_BIN" new-session -d -s vmtop -x 120 -y 30 "$VMTOP -d 0.5; echo \$? > /tmp/vmtop.status"
+# Debian's tmux names its panes tmux-256color, an entry not shipped here.
+echo 'set -g default-terminal screen' > /tmp/tmux.conf
+"$TMUX_BIN" -f /tmp/tmux.conf new-session -d -s vmtop -x 120 -y 30 \
+	"$PWD/$VMTOP -d 0.5 2>/tmp/vmtop.err; echo \$? > /tmp/vmtop.status"
 sleep 4
 screen
+[ -s /tmp/vmtop.err ] && sed 's/^/# vmtop stderr: /' /tmp/vmtop.err
 grep -q '^vmtop - ' /tmp/pane && grep -q 'EXITS/s' /tmp/pane && grep -q b-busy /tmp/pane
 ok $? "the screen shows the header, the column titles and the VMs"
 busy_row=$(grep -n b-busy /tmp/pane | cut -d: -f1)
