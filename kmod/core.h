@@ -20,4 +20,11 @@ int vmctl_slot_add(struct vmctl_vm *vm, const struct vmctl_memory_slot *req);
 int vmctl_slot_delete(struct vmctl_vm *vm, u32 id);
 void vmctl_slots_release(struct vmctl_vm *vm);
 
+/* netlink.c: the statistics family and the list of live VMs it shows. */
+int vmctl_genl_init(void);
+void vmctl_genl_exit(void);
+int vmctl_genl_vm_add(struct vmctl_vm *vm);
+void vmctl_genl_vm_del(struct vmctl_vm *vm);
+void vmctl_genl_announce(struct vmctl_vm *vm, enum vmctl_genl_event event);
+
 #endif /* VMCTL_KMOD_CORE_H */

@@ -10,15 +10,18 @@
 #include <linux/anon_inodes.h>
 #include <linux/atomic.h>
 #include <linux/compat.h>
+#include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/kref.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 
 #include "core.h"
@@ -140,6 +143,7 @@ static void vmctl_vcpu_free(struct vmctl_vcpu *vcpu)
 	vmctl_backend->vcpu_destroy(vcpu);
 	free_page((unsigned long)vcpu->run);
 	vmctl_account_kernel_pages(-1);
+	vmctl_vcpu_stats_free(vcpu->stats);
 	mutex_destroy(&vcpu->run_lock);
 	vmctl_free_accounted(vcpu, sizeof(*vcpu));
 	atomic_dec(&vmctl_live_vcpus);
@@ -156,6 +160,9 @@ static void vmctl_vm_free(struct kref *ref)
 	struct vmctl_vm *vm = container_of(ref, struct vmctl_vm, ref);
 	unsigned int id;
 
+	/* Out of the statistics' sight before anything is torn down. */
+	vmctl_genl_vm_del(vm);
+	vmctl_genl_announce(vm, VMCTL_EVENT_DESTROYED);
 	for (id = 0; id < VMCTL_MAX_VCPUS; id++)
 		if (vm->vcpus[id])
 			vmctl_vcpu_free(vm->vcpus[id]);
@@ -189,6 +196,19 @@ static int vmctl_vcpu_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/* The first vCPU shutdown of a VM is announced, once. */
+static void vmctl_vm_announce_shutdown(struct vmctl_vm *vm)
+{
+	bool first;
+
+	mutex_lock(&vm->lock);
+	first = !vm->shutdown_announced;
+	vm->shutdown_announced = true;
+	mutex_unlock(&vm->lock);
+	if (first)
+		vmctl_genl_announce(vm, VMCTL_EVENT_SHUTDOWN);
+}
+
 /*
  * All vCPU ioctls take run_lock with a trylock: a second thread touching a
  * vCPU that is inside RUN (or another vCPU ioctl) gets -EBUSY at once
@@ -197,12 +217,19 @@ static int vmctl_vcpu_release(struct inode *inode, struct file *file)
  */
 static long vmctl_vcpu_run(struct vmctl_vcpu *vcpu)
 {
+	u32 exit_reason;
 	long ret;
 
 	if (!mutex_trylock(&vcpu->run_lock))
 		return -EBUSY;
+	vmctl_stats_run_begin(vcpu);
 	ret = vmctl_backend->vcpu_run(vcpu);
+	/* Read once: the owner may scribble on its run page meanwhile. */
+	exit_reason = READ_ONCE(vcpu->run->exit_reason);
+	vmctl_stats_run_end(vcpu, ret, exit_reason);
 	mutex_unlock(&vcpu->run_lock);
+	if (exit_reason == VMCTL_EXIT_SHUTDOWN)
+		vmctl_vm_announce_shutdown(vcpu->vm);
 	return ret;
 }
 
@@ -450,11 +477,13 @@ static long vmctl_vm_create_vcpu(struct vmctl_vm *vm, void __user *argp)
 	vcpu->id = req.vcpu_id;
 	mutex_init(&vcpu->run_lock);
 
-	run_page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
-	if (!run_page) {
-		ret = -ENOMEM;
+	ret = -ENOMEM;
+	vcpu->stats = vmctl_vcpu_stats_alloc();
+	if (!vcpu->stats)
 		goto out_free_vcpu;
-	}
+	run_page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!run_page)
+		goto out_free_vcpu;
 	vmctl_account_kernel_pages(1);
 	vcpu->run = page_address(run_page);
 
@@ -487,11 +516,33 @@ out_free_run_page:
 	__free_page(run_page);
 	vmctl_account_kernel_pages(-1);
 out_free_vcpu:
+	vmctl_vcpu_stats_free(vcpu->stats);
 	mutex_destroy(&vcpu->run_lock);
 	vmctl_free_accounted(vcpu, sizeof(*vcpu));
 out_unlock:
 	mutex_unlock(&vm->lock);
 	return ret;
+}
+
+/* Printable ASCII only: the name ends up in terminals and JSON. */
+static long vmctl_vm_set_name(struct vmctl_vm *vm, void __user *argp)
+{
+	struct vmctl_vm_name req;
+	size_t len;
+	size_t i;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	len = strnlen(req.name, sizeof(req.name));
+	if (len == sizeof(req.name))
+		return -EINVAL;
+	for (i = 0; i < len; i++)
+		if (req.name[i] < 0x20 || req.name[i] > 0x7e)
+			return -EINVAL;
+	mutex_lock(&vm->lock);
+	strscpy(vm->name, req.name, sizeof(vm->name));
+	mutex_unlock(&vm->lock);
+	return 0;
 }
 
 static long vmctl_vm_ioctl(struct file *file, unsigned int cmd,
@@ -510,6 +561,8 @@ static long vmctl_vm_ioctl(struct file *file, unsigned int cmd,
 		return vmctl_vm_delete_memory_slot(vm, argp);
 	case VMCTL_CREATE_VCPU:
 		return vmctl_vm_create_vcpu(vm, argp);
+	case VMCTL_SET_VM_NAME:
+		return vmctl_vm_set_name(vm, argp);
 	}
 	return -ENOTTY;
 }
@@ -551,18 +604,27 @@ static long vmctl_dev_create_vm(void __user *argp)
 	mutex_init(&vm->lock);
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
+	vm->pid = task_tgid_nr(current);
+	vm->uid = current_euid();
+	vm->created_ns = ktime_get_real_ns();
 
 	ret = vmctl_backend->vm_init(vm);
 	if (ret)
 		goto out_free_vm;
 	atomic_inc(&vmctl_live_vms);
+	ret = vmctl_genl_vm_add(vm);
+	if (ret)
+		goto out_vm_destroy;
 
 	ret = anon_inode_getfd("vmctl-vm", &vmctl_vm_fops, vm,
 			       O_RDWR | O_CLOEXEC);
 	if (ret < 0)
-		goto out_vm_destroy;
+		goto out_genl_del;
+	vmctl_genl_announce(vm, VMCTL_EVENT_CREATED);
 	return ret;
 
+out_genl_del:
+	vmctl_genl_vm_del(vm);
 out_vm_destroy:
 	atomic_dec(&vmctl_live_vms);
 	vmctl_backend->vm_destroy(vm);
@@ -667,14 +729,22 @@ static int __init vmctl_init(void)
 		return ret;
 	vmctl_caps_init();
 
+	ret = vmctl_genl_init();
+	if (ret) {
+		pr_err("cannot load: cannot register the %s netlink family (%d)\n",
+		       VMCTL_GENL_NAME, ret);
+		goto out_backend_exit;
+	}
 	ret = misc_register(&vmctl_dev);
 	if (ret) {
 		pr_err("cannot load: cannot register /dev/%s (%d)\n",
 		       VMCTL_DEVICE_NAME, ret);
-		goto out_backend_exit;
+		goto out_genl_exit;
 	}
 	return 0;
 
+out_genl_exit:
+	vmctl_genl_exit();
 out_backend_exit:
 	vmctl_backend->exit();
 	return ret;
@@ -684,6 +754,7 @@ out_backend_exit:
 static void __exit vmctl_exit(void)
 {
 	misc_deregister(&vmctl_dev);
+	vmctl_genl_exit();
 	vmctl_backend->exit();
 }
 

@@ -12,7 +12,10 @@
 #include <linux/types.h>
 #include <linux/mutex.h>
 #include <linux/mm_types.h>
+#include <linux/uidgid.h>
 #include <linux/vmctl.h>
+
+#include "stats.h"
 
 #define VMCTL_MAX_VCPUS		64
 
@@ -33,6 +36,14 @@ struct vmctl_vm {
 	struct vmctl_slot *slots[VMCTL_MAX_SLOTS];
 	struct vmctl_vcpu *vcpus[VMCTL_MAX_VCPUS];
 	void *arch;			/* backend private */
+
+	/* what the statistics family shows (netlink.c) */
+	u32 id;				/* unique among live VMs */
+	pid_t pid;			/* creator's thread group */
+	kuid_t uid;			/* creator's effective uid */
+	u64 created_ns;			/* CLOCK_REALTIME */
+	char name[VMCTL_VM_NAME_LEN];	/* under lock */
+	bool shutdown_announced;	/* under lock */
 };
 
 struct vmctl_vcpu {
@@ -40,6 +51,7 @@ struct vmctl_vcpu {
 	u32 id;
 	struct vmctl_run *run;		/* one page, mmap()ed by user space */
 	struct mutex run_lock;		/* RUN and register access; trylock -> -EBUSY */
+	struct vmctl_vcpu_stats *stats;	/* written under run_lock only */
 	void *arch;			/* backend private */
 };
 
@@ -49,6 +61,14 @@ struct vmctl_vcpu {
  */
 struct vmctl_backend_ops {
 	const char *name;
+
+	/*
+	 * The backend's exit reasons, indexed by the reason it passes to
+	 * vmctl_stats_timed_exit(): names for the statistics, and which
+	 * summary counter each one feeds.
+	 */
+	const struct vmctl_exit_reason_desc *exit_reasons;
+	u32 nr_exit_reasons;
 
 	/*
 	 * At module load: check that the CPU and firmware allow this backend.

@@ -67,6 +67,36 @@ const struct err_msg err_msgs[] = {
 	{ "vmctl_vm_load_flat", -EMFILE, "too many open files" },
 	{ "vmctl_vm_load_flat", -EIO, "cannot read the image" },
 
+	{ "vmctl_vm_set_name", -EINVAL, "invalid name (too long, not printable ASCII) or argument" },
+	{ "vmctl_vm_set_name", -EIO, OWNER },
+
+	/* Statistics */
+	{ "vmctl_stats_open", -EINVAL, NULLARG },
+	{ "vmctl_stats_open", -ENOENT, "the vmctl module is not loaded (no vmctl netlink family)" },
+	{ "vmctl_stats_open", -EPROTO, "the vmctl module's statistics are malformed or of "
+	  "another version than this library" },
+	{ "vmctl_stats_open", -ENOMEM, "out of memory" },
+	{ "vmctl_stats_open", -EIO, "netlink request failed" },
+	{ "vmctl_stats_list_vms", -EINVAL, NULLARG },
+	{ "vmctl_stats_list_vms", -EPROTO, "malformed answer from the vmctl module" },
+	{ "vmctl_stats_list_vms", -ENOMEM, "out of memory" },
+	{ "vmctl_stats_list_vms", -EIO, "netlink request failed" },
+	{ "vmctl_stats_read_vm", -EINVAL, NULLARG },
+	{ "vmctl_stats_read_vm", -ENOENT, "no such VM, or it belongs to another user "
+	  "(only root sees every VM)" },
+	{ "vmctl_stats_read_vm", -EPROTO, "malformed answer from the vmctl module" },
+	{ "vmctl_stats_read_vm", -ENOMEM, "out of memory" },
+	{ "vmctl_stats_read_vm", -EIO, "netlink request failed" },
+	{ "vmctl_stats_subscribe", -EINVAL, NULLARG },
+	{ "vmctl_stats_subscribe", -EPERM, "only CAP_SYS_ADMIN may receive VM events" },
+	{ "vmctl_stats_subscribe", -ENOENT, "the vmctl module is not loaded" },
+	{ "vmctl_stats_subscribe", -ENOMEM, "out of memory" },
+	{ "vmctl_stats_subscribe", -EIO, "netlink request failed" },
+	{ "vmctl_stats_next_event", -EINVAL, "not subscribed, or a NULL argument" },
+	{ "vmctl_stats_next_event", -EAGAIN, "no event arrived in time" },
+	{ "vmctl_stats_next_event", -EPROTO, "malformed event from the vmctl module" },
+	{ "vmctl_stats_next_event", -EIO, "netlink failed, or events were lost" },
+
 	/* Port I/O handlers */
 	{ "vmctl_vm_pio_register", -EINVAL, "invalid port range (empty, beyond 0xffff) or no handler" },
 	{ "vmctl_vm_pio_register", -EEXIST, "the ports overlap a registered range" },

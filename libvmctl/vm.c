@@ -273,3 +273,19 @@ out_close:
 	close(fd);
 	return err;
 }
+
+VMCTL_EXPORT int vmctl_vm_set_name(struct vmctl_vm *vm, const char *name)
+{
+	struct vmctl_vm_name req = { { 0 } };
+	size_t len;
+
+	if (!vm || !name)
+		return -EINVAL;
+	len = strlen(name);
+	if (len >= sizeof(req.name))
+		return -EINVAL;
+	memcpy(req.name, name, len);
+	if (ioctl(vm->fd, VMCTL_SET_VM_NAME, &req) < 0)
+		return errno == EIO ? -EIO : -EINVAL;
+	return 0;
+}

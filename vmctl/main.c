@@ -19,6 +19,8 @@ static void usage(FILE *f)
 "Commands:\n"
 "  run --flat FILE [OPTIONS]  run a flat binary image as a guest\n"
 "  info                       show the module's API version, capabilities, usage\n"
+"  list [--json]              one line per VM (root sees every user's VMs)\n"
+"  stats [OPTIONS] VM         a VM's counters and exits by reason (--help)\n"
 "  help                       show this text\n"
 "\n"
 "Options of run:\n"
@@ -324,6 +326,10 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 2, argv + 2);
 	if (strcmp(cmd, "info") == 0)
 		return cmd_info(argc - 2, argv + 2);
+	if (strcmp(cmd, "list") == 0)
+		return cmd_list(prog, argc - 2, argv + 2);
+	if (strcmp(cmd, "stats") == 0)
+		return cmd_stats(prog, argc - 2, argv + 2);
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
 	    strcmp(cmd, "-h") == 0) {
 		usage(stdout);

@@ -24,6 +24,12 @@ enum {
 	STATUS_GUEST_ERROR	= 5,	/* internal error, unsupported exit */
 };
 
+/* ---- stats.c ---- */
+
+/* vmctl list, vmctl stats: argc/argv after the command's name. */
+int cmd_list(const char *prog, int argc, char **argv);
+int cmd_stats(const char *prog, int argc, char **argv);
+
 /* ---- options.c ---- */
 
 enum run_mode { MODE_REAL, MODE_LONG };

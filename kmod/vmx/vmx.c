@@ -483,9 +483,8 @@ static const vmx_exit_handler_t vmx_exit_handlers[VMX_NR_EXIT_REASONS] = {
  * the table.  The most frequent exits are called directly: an indirect
  * call goes through a retpoline on most hosts.
  */
-static enum vmx_exit_action vmx_handle_exit(struct vmx_vcpu *v)
+static enum vmx_exit_action vmx_dispatch_exit(struct vmx_vcpu *v, u32 basic)
 {
-	u32 basic = v->exit_reason & EXIT_REASON_BASIC_MASK;
 	vmx_exit_handler_t handler = NULL;
 
 	switch (basic) {
@@ -504,6 +503,15 @@ static enum vmx_exit_action vmx_handle_exit(struct vmx_vcpu *v)
 	if (!handler)
 		return vmx_unhandled_exit(v);
 	return handler(v);
+}
+
+/* Every exit is counted here, and only here. */
+static enum vmx_exit_action vmx_handle_exit(struct vmx_vcpu *v)
+{
+	u32 basic = v->exit_reason & EXIT_REASON_BASIC_MASK;
+
+	return vmctl_stats_timed_exit(v->vcpu, basic,
+				      vmx_dispatch_exit(v, basic));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -683,6 +691,8 @@ out:
 
 const struct vmctl_backend_ops vmctl_vmx_ops = {
 	.name		= "vmx",
+	.exit_reasons	= vmx_exit_reasons,
+	.nr_exit_reasons = VMX_NR_EXIT_REASONS,
 	.probe		= vmx_probe,
 	.exit		= vmx_exit,
 	.fill_caps	= vmx_fill_caps,

@@ -254,6 +254,9 @@ void vmx_setup_spec(void);
 u64 vmx_new_vm_id(void);
 void vmx_spec_enter_guest(struct vmx_vcpu *v);
 
+/* exit_reasons.c */
+extern const struct vmctl_exit_reason_desc vmx_exit_reasons[VMX_NR_EXIT_REASONS];
+
 /* state.c */
 u64 vmx_get_cr4(void);
 void vmx_apply_efer(struct vmx_vcpu *v, u64 efer, u64 cr0);

@@ -47,6 +47,7 @@ static const struct {
 	{ "EEXIST", EEXIST }, { "ENOSPC", ENOSPC }, { "EIO", EIO },
 	{ "EFAULT", EFAULT }, { "EISDIR", EISDIR }, { "ENOEXEC", ENOEXEC },
 	{ "ERANGE", ERANGE }, { "EINTR", EINTR }, { "ENOTSUP", ENOTSUP },
+	{ "EPERM", EPERM }, { "EAGAIN", EAGAIN },
 };
 
 /* errno of "-EXXX" at s (after the '-'), or 0 if unknown. */

@@ -116,6 +116,12 @@ struct vmctl_slot_id {
 	__u32 pad;			/* in: must be 0 */
 };
 
+#define VMCTL_VM_NAME_LEN		32
+
+struct vmctl_vm_name {
+	char name[VMCTL_VM_NAME_LEN];	/* in: NUL terminated, printable ASCII */
+};
+
 /* ------------------------------------------------------------------------ */
 /* vCPUs (on the VM fd, then on the vCPU fd)                                  */
 /* ------------------------------------------------------------------------ */
@@ -358,6 +364,13 @@ struct vmctl_run {
 #define VMCTL_CREATE_VCPU	_IOW(VMCTL_IOCTL_MAGIC, 0x12, struct vmctl_create_vcpu)
 
 /*
+ * Names the VM for vmctl list, vmtop and the statistics family (struct
+ * vmctl_vm_name).  Errors: -EINVAL no NUL in name, or a byte that is not
+ * printable ASCII before it.
+ */
+#define VMCTL_SET_VM_NAME	_IOW(VMCTL_IOCTL_MAGIC, 0x13, struct vmctl_vm_name)
+
+/*
  * vCPU fd.  A vCPU serves one ioctl at a time: any vCPU ioctl issued while
  * another thread is inside RUN or a register ioctl of the same vCPU fails
  * with -EBUSY instead of waiting.
@@ -391,5 +404,136 @@ struct vmctl_run {
  * first failing check.
  */
 #define VMCTL_SET_SREGS		_IOW(VMCTL_IOCTL_MAGIC, 0x24, struct vmctl_sregs)
+
+/* ------------------------------------------------------------------------ */
+/* Statistics: the generic-netlink family VMCTL_GENL_NAME                     */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Who may read what: a VM is visible to the user whose effective uid
+ * created it and to CAP_SYS_ADMIN (both judged on the credentials of the
+ * process that opened the netlink socket); a VM of another user is
+ * skipped by dumps and is -ENOENT for a request naming it.  Only
+ * CAP_SYS_ADMIN may join VMCTL_GENL_MCGRP_EVENTS (events name every
+ * user's VMs).  Every attribute is validated strictly: unknown or
+ * malformed ones give -EINVAL with an extended ack, never a partial
+ * answer.
+ */
+#define VMCTL_GENL_NAME		"vmctl"
+#define VMCTL_GENL_VERSION	1
+#define VMCTL_GENL_MCGRP_EVENTS	"events"
+
+enum vmctl_genl_cmd {
+	VMCTL_CMD_UNSPEC,
+	/*
+	 * Dump: one message per VM visible to the caller (VM_ID, NAME, PID,
+	 * UID, NR_VCPUS, MEM_BYTES, STATE, CREATED_NS, COUNTERS and
+	 * EXIT_REASONS summed over its vCPUs).  Optional VM_ID: only that VM
+	 * (-ENOENT if not visible).
+	 */
+	VMCTL_CMD_GET_VM,
+	/*
+	 * Dump of one VM's vCPUs: needs VM_ID (-EINVAL without, -ENOENT if
+	 * not visible); one message per vCPU with VM_ID, VCPU_ID, COUNTERS,
+	 * EXIT_REASONS and LATENCY.
+	 */
+	VMCTL_CMD_GET_VCPU,
+	/*
+	 * Do: the descriptors, so that readers need no list of their own:
+	 * COUNTER_DESCS, EXIT_REASON_NAMES, LATENCY_BUCKETS.
+	 */
+	VMCTL_CMD_GET_DESC,
+	/* Multicast on VMCTL_GENL_MCGRP_EVENTS: EVENT, VM_ID, PID, UID, NAME. */
+	VMCTL_CMD_EVENT,
+	__VMCTL_CMD_MAX,
+};
+
+#define VMCTL_CMD_MAX	(__VMCTL_CMD_MAX - 1)
+
+enum vmctl_genl_attr {
+	VMCTL_ATTR_UNSPEC,
+	VMCTL_ATTR_VM_ID,		/* u32: the VM's id, unique while it lives */
+	VMCTL_ATTR_NAME,		/* string: VMCTL_SET_VM_NAME, "" if unset */
+	VMCTL_ATTR_PID,			/* u32: thread group id of the creator */
+	VMCTL_ATTR_UID,			/* u32: effective uid of the creator */
+	VMCTL_ATTR_NR_VCPUS,		/* u32 */
+	VMCTL_ATTR_MEM_BYTES,		/* u64: guest memory in slots */
+	VMCTL_ATTR_STATE,		/* u32: enum vmctl_vm_state */
+	VMCTL_ATTR_CREATED_NS,		/* u64: CLOCK_REALTIME at creation */
+	VMCTL_ATTR_VCPU_ID,		/* u32 */
+	/* nested: attribute type i + 1 holds counter i (u64), enum vmctl_stat */
+	VMCTL_ATTR_COUNTERS,
+	/*
+	 * nested: attribute type r + 1 holds the exits of backend exit
+	 * reason r (u64); reasons never seen are left out
+	 */
+	VMCTL_ATTR_EXIT_REASONS,
+	/*
+	 * nested: one VMCTL_ATTR_LATENCY_REASON per reason seen, itself
+	 * nested: attribute type b + 1 holds bucket b (u64, exits whose
+	 * handling took [2^b, 2^(b+1)) ns; bucket 0 also holds 0 ns, the
+	 * last bucket everything longer); empty buckets left out
+	 */
+	VMCTL_ATTR_LATENCY,
+	VMCTL_ATTR_LATENCY_REASON,	/* nested in LATENCY; type = reason + 1 */
+	/* nested: attribute type i + 1 is a nested descriptor of counter i */
+	VMCTL_ATTR_COUNTER_DESCS,
+	VMCTL_ATTR_DESC_NAME,		/* string, e.g. "io_exits" */
+	VMCTL_ATTR_DESC_UNIT,		/* u32: enum vmctl_stat_unit */
+	VMCTL_ATTR_DESC_KIND,		/* u32: enum vmctl_stat_kind */
+	/* nested: attribute type r + 1 is the name (string) of exit reason r */
+	VMCTL_ATTR_EXIT_REASON_NAMES,
+	VMCTL_ATTR_LATENCY_BUCKETS,	/* u32: buckets per histogram */
+	VMCTL_ATTR_EVENT,		/* u32: enum vmctl_genl_event */
+	VMCTL_ATTR_PAD,
+	__VMCTL_ATTR_MAX,
+};
+
+#define VMCTL_ATTR_MAX	(__VMCTL_ATTR_MAX - 1)
+
+enum vmctl_vm_state {
+	VMCTL_VM_STATE_CREATED,		/* no vCPU has run yet */
+	VMCTL_VM_STATE_RUNNING,		/* a vCPU is inside RUN */
+	VMCTL_VM_STATE_STOPPED,		/* every vCPU is back in user space */
+	VMCTL_VM_STATE_HALTED,		/* every vCPU's last exit was HLT */
+	VMCTL_VM_STATE_SHUTDOWN,	/* a vCPU shut down (triple fault) */
+};
+
+enum vmctl_genl_event {
+	VMCTL_EVENT_CREATED = 1,
+	VMCTL_EVENT_DESTROYED,
+	VMCTL_EVENT_SHUTDOWN,		/* first vCPU shutdown of the VM */
+};
+
+/*
+ * Counters of each vCPU (and summed per VM), indexed as here.  Their
+ * names, units and kinds come from VMCTL_CMD_GET_DESC; new counters are
+ * only ever added at the end.
+ */
+enum vmctl_stat {
+	VMCTL_STAT_EXITS,		/* VM exits handled, every reason */
+	VMCTL_STAT_IO_EXITS,		/* port I/O */
+	VMCTL_STAT_MMIO_EXITS,		/* EPT violations (MMIO) */
+	VMCTL_STAT_HYPERCALLS,		/* VMCALL */
+	VMCTL_STAT_HALTS,		/* HLT */
+	VMCTL_STAT_INJECTED_IRQS,	/* interrupts injected */
+	VMCTL_STAT_INJECTED_EXCEPTIONS,	/* exceptions injected */
+	VMCTL_STAT_GUEST_NS,		/* in the run loop, not handling exits */
+	VMCTL_STAT_HOST_NS,		/* handling exits */
+	VMCTL_STAT_RUNS,		/* VMCTL_RUN calls */
+	VMCTL_STAT_USER_EXITS,		/* RUN calls that returned an exit */
+	VMCTL_STAT_NR,
+};
+
+enum vmctl_stat_unit {
+	VMCTL_STAT_UNIT_NONE,		/* a count */
+	VMCTL_STAT_UNIT_NS,		/* nanoseconds */
+	VMCTL_STAT_UNIT_BYTES,
+};
+
+enum vmctl_stat_kind {
+	VMCTL_STAT_KIND_CUMULATIVE,	/* only grows: rates are differences */
+	VMCTL_STAT_KIND_INSTANT,	/* a current value */
+};
 
 #endif /* _UAPI_LINUX_VMCTL_H */

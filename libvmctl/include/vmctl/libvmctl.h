@@ -182,6 +182,137 @@ int vmctl_vm_read(struct vmctl_vm *vm, uint64_t gpa, void *buf, size_t len);
  */
 long vmctl_vm_load_flat(struct vmctl_vm *vm, const char *path, uint64_t gpa);
 
+/*
+ * Names the VM (at most VMCTL_VM_NAME_LEN - 1 printable ASCII bytes) as
+ * vmctl list, vmtop and the statistics show it.  Errors: -EINVAL name too
+ * long or not printable ASCII, vm or name NULL; -EIO.
+ */
+int vmctl_vm_set_name(struct vmctl_vm *vm, const char *name);
+
+/* ------------------------------------------------------------------------ */
+/* Statistics (generic netlink, through libnl-genl-3)                         */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A connection to the module's statistics family.  Counters are indexed by
+ * enum vmctl_stat (<linux/vmctl.h>); their names, units and kinds, and the
+ * names of the backend's exit reasons, come from the module.  Who may see
+ * which VMs is the module's rule (see VMCTL_GENL_NAME in <linux/vmctl.h>):
+ * a user sees the VMs they created, CAP_SYS_ADMIN sees all.
+ */
+struct vmctl_stats;
+
+#define VMCTL_STATS_MAX_REASONS		128	/* exit reasons kept per VM/vCPU */
+#define VMCTL_STATS_MAX_BUCKETS		32	/* latency buckets kept per reason */
+
+struct vmctl_stat_info {
+	const char *name;		/* e.g. "io_exits"; owned by the connection */
+	uint32_t unit;			/* enum vmctl_stat_unit */
+	uint32_t kind;			/* enum vmctl_stat_kind */
+};
+
+struct vmctl_vm_info {
+	uint32_t id;
+	uint32_t pid;			/* creator's process id */
+	uint32_t uid;			/* creator's effective uid */
+	uint32_t nr_vcpus;
+	uint32_t state;			/* enum vmctl_vm_state */
+	uint64_t mem_bytes;
+	uint64_t created_ns;		/* CLOCK_REALTIME */
+	char name[VMCTL_VM_NAME_LEN];
+	uint64_t counters[VMCTL_STAT_NR];	/* summed over its vCPUs */
+	uint64_t exit_reasons[VMCTL_STATS_MAX_REASONS];
+};
+
+struct vmctl_vcpu_info {
+	uint32_t vm_id;
+	uint32_t vcpu_id;
+	uint64_t counters[VMCTL_STAT_NR];
+	uint64_t exit_reasons[VMCTL_STATS_MAX_REASONS];
+	/* exits whose handling took [2^b, 2^(b+1)) ns, per reason */
+	uint64_t latency[VMCTL_STATS_MAX_REASONS][VMCTL_STATS_MAX_BUCKETS];
+};
+
+/* One allocation each: release with free(). */
+struct vmctl_vm_list {
+	size_t count;
+	struct vmctl_vm_info vms[];	/* ordered by id */
+};
+
+struct vmctl_vm_stats {
+	struct vmctl_vm_info vm;
+	size_t nr_vcpus;
+	struct vmctl_vcpu_info vcpus[];	/* ordered by vCPU id */
+};
+
+/*
+ * Connects to the statistics family and reads its descriptors.  On success
+ * stores a new handle in *statsp (free with vmctl_stats_close()).
+ * Errors: -ENOENT the vmctl module is not loaded (no such family);
+ * -EPROTO the module's answer is malformed or of another version;
+ * -ENOMEM; -EIO netlink failed; -EINVAL statsp is NULL.
+ */
+int vmctl_stats_open(struct vmctl_stats **statsp);
+
+/* Closes the connection; NULL is ignored. */
+void vmctl_stats_close(struct vmctl_stats *stats);
+
+/* The descriptor of counter i (enum vmctl_stat), NULL if out of range. */
+const struct vmctl_stat_info *vmctl_stats_counter_info(struct vmctl_stats *stats,
+							unsigned int i);
+
+/* Name of a backend exit reason (e.g. "IO_INSTRUCTION"), NULL if unknown. */
+const char *vmctl_stats_exit_reason_name(struct vmctl_stats *stats, unsigned int reason);
+
+/* Latency buckets per exit reason the module keeps (at most VMCTL_STATS_MAX_BUCKETS). */
+unsigned int vmctl_stats_latency_buckets(struct vmctl_stats *stats);
+
+/*
+ * Every VM the caller may see.  On success *listp is one allocation that
+ * the caller releases with free().  Errors: -EPROTO malformed answer;
+ * -ENOMEM; -EIO; -EINVAL a NULL argument.
+ */
+int vmctl_stats_list_vms(struct vmctl_stats *stats, struct vmctl_vm_list **listp);
+
+/*
+ * One VM with its vCPUs.  On success *vmp is one allocation that the
+ * caller releases with free().  Errors: -ENOENT no such VM, or not the
+ * caller's to see; -EPROTO malformed answer; -ENOMEM; -EIO; -EINVAL a
+ * NULL argument.
+ */
+int vmctl_stats_read_vm(struct vmctl_stats *stats, uint32_t id,
+			struct vmctl_vm_stats **vmp);
+
+struct vmctl_vm_event {
+	uint32_t event;			/* enum vmctl_genl_event */
+	uint32_t vm_id;
+	uint32_t pid;
+	uint32_t uid;
+	char name[VMCTL_VM_NAME_LEN];
+};
+
+/*
+ * Starts receiving VM events (creation, destruction, shutdown) on this
+ * connection.  Errors: -EPERM only CAP_SYS_ADMIN may; -ENOENT the module
+ * is not loaded any more; -ENOMEM; -EIO; -EINVAL stats is NULL.
+ */
+int vmctl_stats_subscribe(struct vmctl_stats *stats);
+
+/*
+ * Waits up to timeout_ms (-1: for ever) for the next event, in the order
+ * the module sent them.  Errors: -EAGAIN none arrived in time; -EPROTO
+ * malformed event; -EIO netlink failed or events were lost (the socket
+ * overflowed); -EINVAL not subscribed, or a NULL argument.
+ */
+int vmctl_stats_next_event(struct vmctl_stats *stats, struct vmctl_vm_event *event,
+			   int timeout_ms);
+
+/* "created", "running", ... for enum vmctl_vm_state; "unknown" otherwise. */
+const char *vmctl_vm_state_name(uint32_t state);
+
+/* "created", "destroyed", "shutdown" for enum vmctl_genl_event; "unknown" otherwise. */
+const char *vmctl_vm_event_name(uint32_t event);
+
 /* ------------------------------------------------------------------------ */
 /* Port I/O handlers                                                          */
 /* ------------------------------------------------------------------------ */

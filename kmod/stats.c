@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-vCPU statistics: each counter described once (name, unit, kind),
+ * the exit-path hook that backends call, and the RUN bookkeeping.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bitops.h>
+#include <linux/nospec.h>
+#include <linux/slab.h>
+
+#include "core.h"
+
+#define VMCTL_STAT_DESC(idx, _name, _unit, _kind)			\
+	[VMCTL_STAT_##idx] = {						\
+		.name = _name,						\
+		.unit = VMCTL_STAT_UNIT_##_unit,			\
+		.kind = VMCTL_STAT_KIND_##_kind,			\
+	}
+
+const struct vmctl_stat_desc vmctl_stat_descs[VMCTL_STAT_NR] = {
+	VMCTL_STAT_DESC(EXITS,		"exits",		NONE, CUMULATIVE),
+	VMCTL_STAT_DESC(IO_EXITS,	"io_exits",		NONE, CUMULATIVE),
+	VMCTL_STAT_DESC(MMIO_EXITS,	"mmio_exits",		NONE, CUMULATIVE),
+	VMCTL_STAT_DESC(HYPERCALLS,	"hypercalls",		NONE, CUMULATIVE),
+	VMCTL_STAT_DESC(HALTS,		"halts",		NONE, CUMULATIVE),
+	VMCTL_STAT_DESC(INJECTED_IRQS,	"injected_irqs",	NONE, CUMULATIVE),
+	VMCTL_STAT_DESC(INJECTED_EXCEPTIONS, "injected_exceptions", NONE, CUMULATIVE),
+	VMCTL_STAT_DESC(GUEST_NS,	"guest_ns",		NS,   CUMULATIVE),
+	VMCTL_STAT_DESC(HOST_NS,	"host_ns",		NS,   CUMULATIVE),
+	VMCTL_STAT_DESC(RUNS,		"runs",			NONE, CUMULATIVE),
+	VMCTL_STAT_DESC(USER_EXITS,	"user_exits",		NONE, CUMULATIVE),
+};
+
+static const enum vmctl_stat vmctl_class_counter[] = {
+	[VMCTL_EXIT_CLASS_OTHER]	= VMCTL_STAT_NR,
+	[VMCTL_EXIT_CLASS_IO]		= VMCTL_STAT_IO_EXITS,
+	[VMCTL_EXIT_CLASS_MMIO]		= VMCTL_STAT_MMIO_EXITS,
+	[VMCTL_EXIT_CLASS_HYPERCALL]	= VMCTL_STAT_HYPERCALLS,
+	[VMCTL_EXIT_CLASS_HALT]		= VMCTL_STAT_HALTS,
+};
+
+/* One allocation: the structure, then the per-reason arrays. */
+static size_t vmctl_vcpu_stats_size(u32 nr_reasons)
+{
+	return sizeof(struct vmctl_vcpu_stats) +
+	       nr_reasons * (sizeof(u64) + VMCTL_LATENCY_BUCKETS * sizeof(u64));
+}
+
+struct vmctl_vcpu_stats *vmctl_vcpu_stats_alloc(void)
+{
+	u32 nr_reasons = vmctl_backend->nr_exit_reasons;
+	struct vmctl_vcpu_stats *stats;
+
+	stats = vmctl_zalloc_accounted(vmctl_vcpu_stats_size(nr_reasons));
+	if (!stats)
+		return NULL;
+	stats->nr_reasons = nr_reasons;
+	stats->exits_by_reason = (u64 *)(stats + 1);
+	stats->latency = (void *)(stats->exits_by_reason + nr_reasons);
+	return stats;
+}
+
+void vmctl_vcpu_stats_free(struct vmctl_vcpu_stats *stats)
+{
+	if (stats)
+		vmctl_free_accounted(stats,
+				     vmctl_vcpu_stats_size(stats->nr_reasons));
+}
+
+static unsigned int vmctl_latency_bucket(u64 ns)
+{
+	unsigned int bucket = ns ? fls64(ns) - 1 : 0;
+
+	return min_t(unsigned int, bucket, VMCTL_LATENCY_BUCKETS - 1);
+}
+
+void vmctl_stats_run_begin(struct vmctl_vcpu *vcpu)
+{
+	struct vmctl_vcpu_stats *stats = vcpu->stats;
+
+	vmctl_stat_add(&stats->counters[VMCTL_STAT_RUNS], 1);
+	WRITE_ONCE(stats->state, VMCTL_VCPU_RUNNING);
+	stats->last_ns = ktime_get_ns();
+}
+
+/*
+ * ret is RUN's result: a refused RUN (-EINVAL after a shutdown) leaves the
+ * previous exit in the run page, which must not count again.
+ */
+void vmctl_stats_run_end(struct vmctl_vcpu *vcpu, long ret, u32 exit_reason)
+{
+	struct vmctl_vcpu_stats *stats = vcpu->stats;
+	u32 state = VMCTL_VCPU_STOPPED;
+
+	if (!ret && exit_reason != VMCTL_EXIT_NONE)
+		vmctl_stat_add(&stats->counters[VMCTL_STAT_USER_EXITS], 1);
+	if (exit_reason == VMCTL_EXIT_HLT)
+		state = VMCTL_VCPU_HALTED;
+	else if (exit_reason == VMCTL_EXIT_SHUTDOWN)
+		state = VMCTL_VCPU_SHUTDOWN;
+	WRITE_ONCE(stats->state, state);
+}
+
+#ifndef VMCTL_NO_STATS
+u64 vmctl_stats_exit_begin(struct vmctl_vcpu *vcpu)
+{
+	struct vmctl_vcpu_stats *stats = vcpu->stats;
+	u64 now = ktime_get_ns();
+
+	vmctl_stat_add(&stats->counters[VMCTL_STAT_GUEST_NS],
+		       now - stats->last_ns);
+	return now;
+}
+
+void vmctl_stats_exit_end(struct vmctl_vcpu *vcpu, u32 reason, u64 begin_ns)
+{
+	struct vmctl_vcpu_stats *stats = vcpu->stats;
+	u64 now = ktime_get_ns();
+	u64 host_ns = now - begin_ns;
+	enum vmctl_stat class_counter;
+
+	stats->last_ns = now;
+	vmctl_stat_add(&stats->counters[VMCTL_STAT_EXITS], 1);
+	vmctl_stat_add(&stats->counters[VMCTL_STAT_HOST_NS], host_ns);
+	/* A reason the backend does not describe counts only in the total. */
+	if (reason >= stats->nr_reasons)
+		return;
+	reason = array_index_nospec(reason, stats->nr_reasons);
+	vmctl_stat_add(&stats->exits_by_reason[reason], 1);
+	vmctl_stat_add(&stats->latency[reason][vmctl_latency_bucket(host_ns)], 1);
+	class_counter = vmctl_class_counter[vmctl_backend->exit_reasons[reason].class];
+	if (class_counter != VMCTL_STAT_NR)
+		vmctl_stat_add(&stats->counters[class_counter], 1);
+}
+#endif

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-vCPU statistics: the counters of enum vmctl_stat, exits by backend
+ * exit reason and a latency histogram per reason.  Only the thread that
+ * runs the vCPU (holding its run_lock) writes them, so the exit path takes
+ * no lock and no atomic; readers (the netlink family) read each u64 with
+ * READ_ONCE and may see one exit half counted, never a torn value.
+ */
+#ifndef VMCTL_KMOD_STATS_H
+#define VMCTL_KMOD_STATS_H
+
+#include <linux/compiler.h>
+#include <linux/timekeeping.h>
+#include <linux/types.h>
+#include <linux/vmctl.h>
+
+/* log2 buckets of host ns: the last one holds 2^23 ns (8 ms) and longer */
+#define VMCTL_LATENCY_BUCKETS	24
+
+struct vmctl_vcpu;
+
+/* What kind of exit a backend's exit reason is, for the summary counters. */
+enum vmctl_exit_class {
+	VMCTL_EXIT_CLASS_OTHER,
+	VMCTL_EXIT_CLASS_IO,
+	VMCTL_EXIT_CLASS_MMIO,
+	VMCTL_EXIT_CLASS_HYPERCALL,
+	VMCTL_EXIT_CLASS_HALT,
+};
+
+/* A backend's exit reason as the statistics show it; name NULL: unused. */
+struct vmctl_exit_reason_desc {
+	const char *name;
+	enum vmctl_exit_class class;
+};
+
+/* What a vCPU was last seen doing, for the VM's state. */
+enum vmctl_vcpu_state {
+	VMCTL_VCPU_CREATED,
+	VMCTL_VCPU_RUNNING,
+	VMCTL_VCPU_STOPPED,
+	VMCTL_VCPU_HALTED,
+	VMCTL_VCPU_SHUTDOWN,
+};
+
+struct vmctl_vcpu_stats {
+	u64 counters[VMCTL_STAT_NR];
+	u64 last_ns;			/* start of RUN or end of the last exit */
+	u32 state;			/* enum vmctl_vcpu_state */
+	u32 nr_reasons;
+	u64 *exits_by_reason;		/* [nr_reasons] */
+	u64 (*latency)[VMCTL_LATENCY_BUCKETS];	/* [nr_reasons] */
+};
+
+/* One descriptor per counter of enum vmctl_stat. */
+struct vmctl_stat_desc {
+	const char *name;
+	enum vmctl_stat_unit unit;
+	enum vmctl_stat_kind kind;
+};
+
+extern const struct vmctl_stat_desc vmctl_stat_descs[VMCTL_STAT_NR];
+
+struct vmctl_vcpu_stats *vmctl_vcpu_stats_alloc(void);
+void vmctl_vcpu_stats_free(struct vmctl_vcpu_stats *stats);
+
+/* Readers: one value, never torn. */
+static inline u64 vmctl_stat_read(const u64 *counter)
+{
+	return READ_ONCE(*counter);
+}
+
+/* Writers: the vCPU's own thread only. */
+static inline void vmctl_stat_add(u64 *counter, u64 delta)
+{
+	WRITE_ONCE(*counter, *counter + delta);
+}
+
+void vmctl_stats_run_begin(struct vmctl_vcpu *vcpu);
+void vmctl_stats_run_end(struct vmctl_vcpu *vcpu, long ret, u32 exit_reason);
+
+#ifdef VMCTL_NO_STATS
+/* Built without counters (to measure their cost): the exit path as before. */
+#define vmctl_stats_timed_exit(vcpu, reason, handling)	(handling)
+#else
+u64 vmctl_stats_exit_begin(struct vmctl_vcpu *vcpu);
+void vmctl_stats_exit_end(struct vmctl_vcpu *vcpu, u32 reason, u64 begin_ns);
+
+/*
+ * The backends' one hook: evaluates handling (the handling of one exit of
+ * backend exit reason reason) and counts it, with the time since the
+ * previous exit as guest time and the time handling took as host time.
+ */
+#define vmctl_stats_timed_exit(vcpu, reason, handling)			\
+	({								\
+		struct vmctl_vcpu *__vcpu = (vcpu);			\
+		u64 __begin = vmctl_stats_exit_begin(__vcpu);		\
+		typeof(handling) __result = (handling);			\
+		vmctl_stats_exit_end(__vcpu, reason, __begin);		\
+		__result;						\
+	})
+#endif
+
+#endif /* VMCTL_KMOD_STATS_H */

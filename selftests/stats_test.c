@@ -1,0 +1,447 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The statistics family end to end.  Exact counts: a guest makes N port
+ * writes and halts; netlink (libvmctl) and `vmctl stats --json` must report
+ * exactly the exits, runs and halts the host itself counted, and so
+ * must `vmtop -1 --json`, and 0 for
+ * what the guest never did (MMIO, hypercalls, injections).  Events: create,
+ * shutdown (triple fault) and destroy arrive in that order.  Malformed
+ * requests get an error and the family keeps answering.  Permissions: a
+ * user sees its own VMs only, root sees every VM, events are root's.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <grp.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/netlink.h>
+
+#include "test_util.h"
+
+#define OUTS		1000
+#define OTHER_UID	65534		/* nobody */
+#define THIRD_UID	65533
+
+static int count_pio(struct vmctl_vcpu *vcpu, uint16_t port, uint32_t *data,
+		     unsigned int size, bool is_write, void *opaque)
+{
+	uint64_t *outs = opaque;
+
+	(void)vcpu, (void)port, (void)data, (void)size, (void)is_write;
+	(*outs)++;
+	return 0;
+}
+
+/* The id of this process's VM named name, or -1. */
+static long find_vm(struct vmctl_stats *stats, const char *name)
+{
+	struct vmctl_vm_list *list;
+	long id = -1;
+	size_t i;
+
+	if (vmctl_stats_list_vms(stats, &list))
+		return -1;
+	for (i = 0; i < list->count; i++)
+		if (strcmp(list->vms[i].name, name) == 0 && list->vms[i].pid == (uint32_t)getpid())
+			id = list->vms[i].id;
+	free(list);
+	return id;
+}
+
+static void exact_counts(struct vmctl_stats *stats)
+{
+	uint64_t handler_outs = 0, runs = 0, user_exits = 0, halts = 0, sum = 0;
+	struct vmctl_vm_stats *s = NULL;
+	struct vmctl_exit exit;
+	unsigned int io = 0, hlt = 0, r;
+	struct ucall uc;
+	char cmd[128], json[8192];
+	const uint64_t *c;
+	struct tvm t;
+	size_t len;
+	FILE *p;
+	long id;
+	int err;
+
+	tvm_create(&t, 1 << 20);
+	err = vmctl_vm_set_name(t.vm, "stats-exact");
+	tap_ok(err == 0, "vmctl_vm_set_name (%d)", err);
+	if (vmctl_vm_pio_register(t.vm, IO_LOOP_PORT, 1, count_pio, &handler_outs))
+		tap_bail("cannot register the counting handler");
+	tvm_start_real(&t, io_loop_begin, io_loop_end);
+	guest_write32(GUEST_PTR(&t, io_loop, io_loop_limit), OUTS);
+
+	/* The host counts every RUN and what it returned, by itself. */
+	for (;;) {
+		err = vmctl_vcpu_run(t.vcpu, &exit);
+		runs++;
+		if (err)
+			tap_bail("run failed: %d", err);
+		user_exits++;
+		if (exit.reason == VMCTL_EXIT_HLT) {
+			halts++;
+			break;
+		}
+		if (exit.reason != VMCTL_EXIT_IO)
+			tap_bail("unexpected exit: %s", exit.message);
+		if (exit.io.port == IO_LOOP_PORT)
+			handler_outs++;
+		else if (!ucall_get(t.vcpu, &exit, &uc) || uc.code != UCALL_DONE)
+			tap_bail("unexpected port 0x%x", exit.io.port);
+	}
+	tap_ok(handler_outs == OUTS && runs == OUTS + 2 && halts == 1,
+	       "host side: %" PRIu64 " OUTs to the loop port, %" PRIu64 " runs, 1 halt",
+	       handler_outs, runs);
+
+	id = find_vm(stats, "stats-exact");
+	tap_ok(id >= 0, "vmctl_stats_list_vms lists the VM by name and pid (id %ld)", id);
+	err = id >= 0 ? vmctl_stats_read_vm(stats, id, &s) : -ENOENT;
+	tap_ok(err == 0 && s->nr_vcpus == 1 && s->vm.nr_vcpus == 1 && s->vm.mem_bytes == 1 << 20 &&
+	       s->vm.state == VMCTL_VM_STATE_HALTED && s->vm.uid == 0,
+	       "vmctl_stats_read_vm: 1 vCPU, 1 MiB, halted, uid 0 (%d)", err);
+	if (err)
+		tap_bail("no statistics to compare");
+
+	for (r = 0; r < VMCTL_STATS_MAX_REASONS; r++) {
+		const char *name = vmctl_stats_exit_reason_name(stats, r);
+
+		sum += s->vm.exit_reasons[r];
+		if (name && strcmp(name, "IO_INSTRUCTION") == 0)
+			io = r;
+		if (name && strcmp(name, "HLT") == 0)
+			hlt = r;
+	}
+	c = s->vm.counters;
+	tap_ok(io && hlt && s->vm.exit_reasons[io] == OUTS + 1 && s->vm.exit_reasons[hlt] == 1,
+	       "exits by reason: IO_INSTRUCTION %" PRIu64 " (want %d), HLT %" PRIu64 " (want 1)",
+	       s->vm.exit_reasons[io], OUTS + 1, s->vm.exit_reasons[hlt]);
+	tap_ok(c[VMCTL_STAT_IO_EXITS] == OUTS + 1 && c[VMCTL_STAT_HALTS] == halts &&
+	       c[VMCTL_STAT_RUNS] == runs && c[VMCTL_STAT_USER_EXITS] == user_exits,
+	       "io_exits %" PRIu64 ", halts %" PRIu64 ", runs %" PRIu64 ", user_exits %" PRIu64
+	       " as the host counted", c[VMCTL_STAT_IO_EXITS], c[VMCTL_STAT_HALTS],
+	       c[VMCTL_STAT_RUNS], c[VMCTL_STAT_USER_EXITS]);
+	tap_ok(c[VMCTL_STAT_EXITS] == sum && c[VMCTL_STAT_EXITS] >= runs,
+	       "exits %" PRIu64 " = the sum by reason %" PRIu64 ", at least the %" PRIu64 " runs",
+	       c[VMCTL_STAT_EXITS], sum, runs);
+	tap_ok(!c[VMCTL_STAT_MMIO_EXITS] && !c[VMCTL_STAT_HYPERCALLS] &&
+	       !c[VMCTL_STAT_INJECTED_IRQS] && !c[VMCTL_STAT_INJECTED_EXCEPTIONS],
+	       "no MMIO, hypercall or injection counted for a guest that made none");
+	tap_ok(c[VMCTL_STAT_GUEST_NS] > 0 && c[VMCTL_STAT_HOST_NS] > 0 &&
+	       memcmp(s->vcpus[0].counters, c, sizeof(s->vm.counters)) == 0,
+	       "guest %" PRIu64 " ns, host %" PRIu64 " ns; the one vCPU's counters are the VM's",
+	       c[VMCTL_STAT_GUEST_NS], c[VMCTL_STAT_HOST_NS]);
+	sum = 0;
+	for (r = 0; r < VMCTL_STATS_MAX_BUCKETS; r++)
+		sum += s->vcpus[0].latency[io][r];
+	tap_ok(sum == OUTS + 1, "the IO_INSTRUCTION latency histogram holds %" PRIu64
+	       " exits", sum);
+
+	snprintf(cmd, sizeof(cmd), "bin/vmctl stats --json %ld", id);
+	p = popen(cmd, "r");
+	len = p ? fread(json, 1, sizeof(json) - 1, p) : 0;
+	json[len] = '\0';
+	err = p ? pclose(p) : -1;
+	snprintf(cmd, sizeof(cmd), "\"io_exits\": %d,", OUTS + 1);
+	tap_ok(err == 0 && strstr(json, cmd) && strstr(json, "\"halts\": 1,") &&
+	       strstr(json, "\"name\": \"stats-exact\"") && strstr(json, "\"HLT\": 1"),
+	       "vmctl stats --json: %s and halts 1 (status %d)", cmd, err);
+	if (err || !strstr(json, cmd))
+		tap_diag("vmctl said: %s", json);
+
+	/* vmtop's batch JSON carries the same counters. */
+	p = popen("bin/vmtop -1 -d 0.1 --json -N stats-exact", "r");
+	len = p ? fread(json, 1, sizeof(json) - 1, p) : 0;
+	json[len] = '\0';
+	err = p ? pclose(p) : -1;
+	tap_ok(err == 0 && strstr(json, cmd) && strstr(json, "\"halts\": 1,") &&
+	       strstr(json, "\"name\": \"stats-exact\""),
+	       "vmtop -1 --json: %s and halts 1 (status %d)", cmd, err);
+	if (err || !strstr(json, cmd))
+		tap_diag("vmtop said: %s", json);
+	free(s);
+	tvm_destroy(&t);
+}
+
+static void events(struct vmctl_stats *stats)
+{
+	struct vmctl_vm_event ev[4];
+	struct vmctl_exit exit;
+	unsigned int n = 0;
+	struct tvm t;
+	long id;
+	int err;
+
+	err = vmctl_stats_subscribe(stats);
+	tap_ok(err == 0, "root may subscribe to events (%d)", err);
+	tvm_create(&t, 1 << 20);
+	vmctl_vm_set_name(t.vm, "stats-events");
+	id = find_vm(stats, "stats-events");
+	tvm_start_real(&t, real_int_no_idt_begin, real_int_no_idt_end);
+	err = vmctl_vcpu_run(t.vcpu, &exit);
+	if (err || exit.reason != VMCTL_EXIT_SHUTDOWN)
+		tap_bail("the guest did not shut down: %s", exit.message);
+	/* A second shutdown of the same VM is not a new event. */
+	vmctl_vcpu_run(t.vcpu, &exit);
+	tvm_destroy(&t);
+	while (n < 4 && vmctl_stats_next_event(stats, &ev[n], 2000) == 0)
+		if (ev[n].vm_id == (uint32_t)id)
+			n++;
+	tap_ok(n == 3 && ev[0].event == VMCTL_EVENT_CREATED &&
+	       ev[1].event == VMCTL_EVENT_SHUTDOWN && ev[2].event == VMCTL_EVENT_DESTROYED,
+	       "events of VM %ld: %u, in order %s, %s, %s", id, n,
+	       n > 0 ? vmctl_vm_event_name(ev[0].event) : "-",
+	       n > 1 ? vmctl_vm_event_name(ev[1].event) : "-",
+	       n > 2 ? vmctl_vm_event_name(ev[2].event) : "-");
+	tap_ok(n >= 3 && ev[2].pid == (uint32_t)getpid() &&
+	       strcmp(ev[2].name, "stats-events") == 0,
+	       "the destroy event names the VM and its creator's pid");
+}
+
+/* ---- raw requests, as a careless or hostile client would send them ---- */
+
+struct raw {
+	struct nl_sock *sk;
+	int family;
+};
+
+static int raw_error;
+
+static int raw_on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	(void)nla, (void)arg;
+	raw_error = e->error;
+	return NL_STOP;
+}
+
+static int raw_on_done(struct nl_msg *msg, void *arg)
+{
+	(void)msg, (void)arg;
+	raw_error = 0;
+	return NL_STOP;
+}
+
+/* Sends msg; the kernel's errno, 0 if it acknowledged or finished a dump. */
+static int raw_send(struct raw *raw, struct nl_msg *msg)
+{
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+	int err;
+
+	raw_error = 1;
+	nl_cb_err(cb, NL_CB_CUSTOM, raw_on_error, NULL);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, raw_on_done, NULL);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, raw_on_done, NULL);
+	err = nl_send_auto(raw->sk, msg);
+	while (err >= 0 && raw_error == 1)
+		err = nl_recvmsgs(raw->sk, cb);
+	nl_cb_put(cb);
+	nlmsg_free(msg);
+	return raw_error == 1 ? -1000 : raw_error;
+}
+
+static struct nl_msg *raw_msg(struct raw *raw, int cmd, int flags)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, raw->family, 0, flags, cmd,
+				 VMCTL_GENL_VERSION))
+		tap_bail("cannot build a netlink message");
+	return msg;
+}
+
+static void malformed(struct vmctl_stats *stats)
+{
+	struct vmctl_vm_list *list;
+	struct nl_msg *msg;
+	struct raw raw;
+	uint8_t byte = 1;
+	int err;
+
+	raw.sk = nl_socket_alloc();
+	if (!raw.sk || genl_connect(raw.sk) < 0)
+		tap_bail("no netlink socket");
+	raw.family = genl_ctrl_resolve(raw.sk, VMCTL_GENL_NAME);
+	if (raw.family < 0)
+		tap_bail("no vmctl family");
+
+	err = raw_send(&raw, raw_msg(&raw, VMCTL_CMD_GET_VCPU, NLM_F_DUMP));
+	tap_ok(err == -EINVAL, "vCPU dump without a VM id: %d (want -EINVAL)", err);
+	err = raw_send(&raw, raw_msg(&raw, VMCTL_CMD_GET_VM, 0));
+	tap_ok(err == -EINVAL, "VM request without a VM id: %d (want -EINVAL)", err);
+
+	msg = raw_msg(&raw, VMCTL_CMD_GET_VM, 0);
+	nla_put(msg, VMCTL_ATTR_VM_ID, 1, &byte);
+	err = raw_send(&raw, msg);
+	tap_ok(err == -ERANGE || err == -EINVAL, "a one-byte VM id: %d (want -ERANGE/-EINVAL)", err);
+
+	msg = raw_msg(&raw, VMCTL_CMD_GET_VM, NLM_F_DUMP);
+	nla_put_u32(msg, VMCTL_ATTR_MAX + 7, 1);
+	err = raw_send(&raw, msg);
+	tap_ok(err == -EINVAL, "an unknown attribute: %d (want -EINVAL)", err);
+
+	msg = raw_msg(&raw, VMCTL_CMD_GET_VM, NLM_F_DUMP);
+	nla_put_u32(msg, VMCTL_ATTR_COUNTERS, 1);
+	err = raw_send(&raw, msg);
+	tap_ok(err == -EINVAL, "an attribute only answers carry: %d (want -EINVAL)", err);
+
+	msg = raw_msg(&raw, VMCTL_CMD_GET_VM, 0);
+	nla_put_u32(msg, VMCTL_ATTR_VM_ID, 0x7fffffff);
+	err = raw_send(&raw, msg);
+	tap_ok(err == -ENOENT, "a VM id that does not exist: %d (want -ENOENT)", err);
+
+	err = raw_send(&raw, raw_msg(&raw, VMCTL_CMD_MAX + 1, 0));
+	tap_ok(err == -EOPNOTSUPP, "an unknown command: %d (want -EOPNOTSUPP)", err);
+	err = raw_send(&raw, raw_msg(&raw, VMCTL_CMD_EVENT, 0));
+	tap_ok(err == -EOPNOTSUPP, "the event command as a request: %d (want -EOPNOTSUPP)", err);
+
+	nl_socket_free(raw.sk);
+	err = vmctl_stats_list_vms(stats, &list);
+	tap_ok(err == 0, "the family still answers (%d)", err);
+	if (!err)
+		free(list);
+}
+
+/* ---- permissions ---- */
+
+/* Drops to uid (and its own group) for good, capabilities included. */
+static void become(uid_t uid)
+{
+	if (setgroups(0, NULL) || setresgid(uid, uid, uid) || setresuid(uid, uid, uid))
+		_exit(90);
+}
+
+/*
+ * As OTHER_UID: creates a VM named "other", says so on ready, waits for
+ * done to close.
+ */
+static pid_t spawn_other_vm(int ready, int done, int done_write)
+{
+	pid_t pid = fork();
+	struct vmctl_sys *sys;
+	struct vmctl_vm *vm;
+	char c;
+
+	if (pid)
+		return pid;
+	/* The write end stays open only in the parent: its close says "done". */
+	close(done_write);
+	become(OTHER_UID);
+	if (vmctl_sys_open(&sys) || vmctl_vm_create(sys, &vm) || vmctl_vm_set_name(vm, "other"))
+		_exit(91);
+	c = 1;
+	if (write(ready, &c, 1) != 1)
+		_exit(92);
+	if (read(done, &c, 1) < 0)
+		_exit(93);
+	vmctl_vm_destroy(vm);
+	_exit(0);
+}
+
+/*
+ * Child as uid: 0 if it sees exactly want_other (its "other" VM visible or
+ * not), none of root's VMs (root_id is -ENOENT), and may not subscribe.
+ */
+static int check_as(uid_t uid, long root_id, bool want_other)
+{
+	pid_t pid = fork();
+	struct vmctl_vm_stats *s;
+	struct vmctl_vm_list *list;
+	struct vmctl_stats *stats;
+	bool other = false;
+	size_t i;
+	int status;
+
+	if (pid) {
+		waitpid(pid, &status, 0);
+		return WIFEXITED(status) ? WEXITSTATUS(status) : 99;
+	}
+	become(uid);
+	if (vmctl_stats_open(&stats) || vmctl_stats_list_vms(stats, &list))
+		_exit(10);
+	for (i = 0; i < list->count; i++) {
+		if (list->vms[i].uid == 0)
+			_exit(11);
+		other |= strcmp(list->vms[i].name, "other") == 0;
+	}
+	if (other != want_other)
+		_exit(12);
+	if (vmctl_stats_read_vm(stats, root_id, &s) != -ENOENT)
+		_exit(13);
+	if (vmctl_stats_subscribe(stats) != -EPERM)
+		_exit(14);
+	_exit(0);
+}
+
+static void permissions(struct vmctl_stats *stats)
+{
+	int ready[2], done[2], status, err;
+	struct vmctl_vm_list *list;
+	struct tvm t;
+	bool other_seen = false;
+	long root_id;
+	size_t i;
+	pid_t pid;
+	char c;
+
+	tvm_create(&t, 1 << 20);
+	vmctl_vm_set_name(t.vm, "stats-root");
+	root_id = find_vm(stats, "stats-root");
+	/* For this test only: let an unprivileged user create a VM. */
+	if (chmod(VMCTL_DEFAULT_DEVICE, 0666) || pipe(ready) || pipe(done))
+		tap_bail("cannot prepare the permission test");
+	pid = spawn_other_vm(ready[1], done[0], done[1]);
+	close(ready[1]);
+	close(done[0]);
+	err = read(ready[0], &c, 1) == 1 ? 0 : -1;
+	tap_ok(err == 0, "uid %d created a VM of its own", OTHER_UID);
+
+	err = vmctl_stats_list_vms(stats, &list);
+	for (i = 0; !err && i < list->count; i++)
+		other_seen |= strcmp(list->vms[i].name, "other") == 0 &&
+			      list->vms[i].uid == OTHER_UID;
+	tap_ok(!err && other_seen, "root sees the other user's VM, with its uid (%d)", err);
+	if (!err)
+		free(list);
+
+	err = check_as(OTHER_UID, root_id, true);
+	tap_ok(err == 0, "uid %d sees its own VM, not root's, and may not subscribe (status %d)",
+	       OTHER_UID, err);
+	err = check_as(THIRD_UID, root_id, false);
+	tap_ok(err == 0, "uid %d sees neither root's VM nor uid %d's (status %d)", THIRD_UID,
+	       OTHER_UID, err);
+
+	close(done[1]);
+	waitpid(pid, &status, 0);
+	close(ready[0]);
+	chmod(VMCTL_DEFAULT_DEVICE, 0600);
+	tvm_destroy(&t);
+}
+
+int main(void)
+{
+	struct vmctl_stats *stats;
+	int err;
+
+	tap_plan(30);
+	err = vmctl_stats_open(&stats);
+	tap_ok(err == 0, "vmctl_stats_open (%d)", err);
+	if (err)
+		tap_bail("no statistics family: %s", vmctl_strerror_call("vmctl_stats_open", err));
+	tap_ok(strcmp(vmctl_stats_counter_info(stats, VMCTL_STAT_IO_EXITS)->name, "io_exits") == 0 &&
+	       vmctl_stats_counter_info(stats, VMCTL_STAT_GUEST_NS)->unit == VMCTL_STAT_UNIT_NS,
+	       "descriptors: counter %d is io_exits, guest_ns is in ns", VMCTL_STAT_IO_EXITS);
+	exact_counts(stats);
+	events(stats);
+	malformed(stats);
+	permissions(stats);
+	vmctl_stats_close(stats);
+	return tap_finish();
+}
