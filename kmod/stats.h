@@ -45,7 +45,7 @@ enum vmctl_vcpu_state {
 
 struct vmctl_vcpu_stats {
 	u64 counters[VMCTL_STAT_NR];
-	u64 last_ns;			/* start of RUN or end of the last exit */
+	u64 last_cycles;		/* start of RUN or end of the last exit */
 	u32 state;			/* enum vmctl_vcpu_state */
 	u32 nr_reasons;
 	u64 *exits_by_reason;		/* [nr_reasons] */
@@ -76,6 +76,7 @@ static inline void vmctl_stat_add(u64 *counter, u64 delta)
 	WRITE_ONCE(*counter, *counter + delta);
 }
 
+void vmctl_stats_init_clock(void);
 void vmctl_stats_run_begin(struct vmctl_vcpu *vcpu);
 void vmctl_stats_run_end(struct vmctl_vcpu *vcpu, long ret, u32 exit_reason);
 
@@ -84,7 +85,7 @@ void vmctl_stats_run_end(struct vmctl_vcpu *vcpu, long ret, u32 exit_reason);
 #define vmctl_stats_timed_exit(vcpu, reason, handling)	(handling)
 #else
 u64 vmctl_stats_exit_begin(struct vmctl_vcpu *vcpu);
-void vmctl_stats_exit_end(struct vmctl_vcpu *vcpu, u32 reason, u64 begin_ns);
+void vmctl_stats_exit_end(struct vmctl_vcpu *vcpu, u32 reason, u64 begin);
 
 /*
  * The backends' one hook: evaluates handling (the handling of one exit of
