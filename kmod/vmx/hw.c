@@ -227,9 +227,9 @@ static int vmx_module_notify(struct notifier_block *nb, unsigned long state,
 		/* Before its init: it registers its callback there (6.1). */
 		vmx_kvm_intel_live = true;
 		if (vmx_emergency_wanted)
-			pr_info("kvm_intel is loading while vmctl VMs use VT-x: KVM gets EBUSY until they are gone%s\n",
+			pr_info("kvm_intel is loading while vmctl VMs use VT-x: KVM cannot turn it on until they are gone%s\n",
 				VMCTL_KVM_ENABLES_VIRT_AT_LOAD ?
-				", its load too unless kvm.enable_virt_at_load=0" : "");
+				", so this load fails unless kvm.enable_virt_at_load=0" : "");
 		break;
 	case MODULE_STATE_GOING:
 		/* After its exit (or failed init) gave the slot back. */
