@@ -218,19 +218,21 @@ static bool kernel_at_least(int major, int minor)
 #define LOAD_KVM_INTEL	"insmod " KVM_MODULES "/kvm-intel.ko 2>/tmp/kvm-intel.err"
 #define UNLOAD_KVM	"rmmod kvm_intel; rmmod kvm && rmmod irqbypass"
 #define BUSY_LINE	"vmctl: VT-x is in use by another hypervisor on CPU [0-9]+: "
+#define WARN_LINE	"WARNING:|Call Trace:"
 #define KVM_FAILED_LINE	"kvm: enabling virtualization on CPU[0-9]+ failed"
 #define HANDOVER_LINE	"vmctl: kvm_intel is loading while vmctl VMs use VT-x"
 
 int main(void)
 {
 	bool virt_at_load = kernel_at_least(6, 12);
+	int warnings = klog_count(WARN_LINE);
 	struct vmctl_sys *sys = NULL;
 	struct vmctl_vm *vm = NULL;
 	struct kvm_side k;
 	int busy, handover, kvm_failed, err;
 	struct tvm a;
 
-	tap_plan(virt_at_load ? 25 : 18);
+	tap_plan(virt_at_load ? 26 : 19);
 	tap_diag("Linux %s 6.12: kvm_intel %s VT-x at load by default",
 		 virt_at_load ? ">=" : "<", virt_at_load ? "turns on" : "leaves off");
 	tap_ok(access(KVM_MODULES "/irqbypass.ko", R_OK) == 0 &&
@@ -305,5 +307,8 @@ int main(void)
 	vmctl_vm_up(&a);
 	tap_ok(vmctl_guest_runs(&a), "vmctl guest runs after all that");
 	tvm_destroy(&a);
+	/* The slot's hand-overs: a second registration WARNs. */
+	tap_ok(warnings >= 0 && klog_count(WARN_LINE) == warnings,
+	       "no WARNING or Call Trace in the kernel log meanwhile");
 	return tap_finish();
 }
