@@ -24,6 +24,7 @@
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 
+#include "compat.h"
 #include "core.h"
 
 /*
@@ -393,9 +394,8 @@ static int vmctl_vcpu_mmap(struct file *file, struct vm_area_struct *vma)
 	if (vma->vm_flags & VM_EXEC)
 		return -EPERM;
 
-	/* Linux 6.3 and later want vm_flags_mod() here. */
-	vma->vm_flags |= VM_IO | VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY;
-	vma->vm_flags &= ~VM_MAYEXEC;
+	vmctl_vma_flags_mod(vma, VM_IO | VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY,
+			    VM_MAYEXEC);
 	vma->vm_ops = &vmctl_run_page_vm_ops;
 	return 0;
 }

@@ -5,6 +5,15 @@
  * VMX is on only while VMs exist, on every online CPU; it is turned off
  * before a reboot or crash (INIT is blocked in VMX operation), and it takes
  * turns with kvm_intel for CR4.VMXE and the emergency callback.
+ *
+ * The kernel has one emergency-disable slot and WARNs when a second
+ * callback is registered or a foreign one unregistered.  kvm_intel takes it
+ * without asking (6.1: from load to unload; 6.12: while its virtualization
+ * is on, from load by default) and its callback leaves VMX operation on
+ * every CPU whose CR4.VMXE is set, whoever set it.  So vmctl holds the slot
+ * only while it has VMX on and kvm_intel is not loaded: a module notifier
+ * hands the slot over before kvm_intel's init runs and takes it back once
+ * kvm_intel is gone.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -13,7 +22,9 @@
 #include <linux/gfp.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/string.h>
 #include <linux/reboot.h>
 #include <linux/smp.h>
 #include <asm/io.h>
@@ -22,6 +33,7 @@
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
 
+#include "../compat.h"
 #include "../vmctl.h"
 #include "capabilities.h"
 #include "vmx.h"
@@ -31,7 +43,12 @@ DEFINE_PER_CPU(struct vmx_cpu, vmx_cpu);
 
 static bool vmx_enabled;		/* between enable() and disable() */
 bool vmx_rebooting;			/* the reboot notifier turned VMX off */
+
+/* Serialises the emergency slot's hand-overs with kvm_intel. */
+static DEFINE_MUTEX(vmx_emergency_lock);
+static bool vmx_emergency_wanted;	/* VMX is on for vmctl's VMs */
 static bool vmx_emergency_registered;	/* we hold the emergency callback */
+static bool vmx_kvm_intel_live;		/* kvm_intel may hold the slot */
 static atomic_t vmx_enabled_cpus = ATOMIC_INIT(0);
 static atomic_t vmx_enable_failures = ATOMIC_INIT(0);
 static int vmx_cpuhp_state = -1;
@@ -163,7 +180,11 @@ static void vmx_emergency_disable(void)
 	c->vmx_on = false;
 }
 
-/* kvm.ko is loaded (on Intel: kvm_intel, which holds the callback slot). */
+/*
+ * kvm.ko is loaded: on Intel, kvm_intel is or soon will be (kvm.ko alone
+ * never takes the slot, so this only errs towards not taking it).  Used
+ * once at load; the module notifier tracks kvm_intel from then on.
+ */
 static bool vmx_kvm_loaded(void)
 {
 	if (!__symbol_get("kvm_rebooting"))
@@ -171,6 +192,54 @@ static bool vmx_kvm_loaded(void)
 	__symbol_put("kvm_rebooting");
 	return true;
 }
+
+/* Takes or gives up the emergency slot as the rules above say. */
+static void vmx_emergency_update(void)
+{
+	bool hold = vmx_emergency_wanted && !vmx_kvm_intel_live;
+
+	lockdep_assert_held(&vmx_emergency_lock);
+	if (hold == vmx_emergency_registered)
+		return;
+	if (hold)
+		cpu_emergency_register_virt_callback(vmx_emergency_disable);
+	else
+		cpu_emergency_unregister_virt_callback(vmx_emergency_disable);
+	vmx_emergency_registered = hold;
+}
+
+static int vmx_module_notify(struct notifier_block *nb, unsigned long state,
+			     void *data)
+{
+	struct module *mod = data;
+
+	if (strcmp(mod->name, "kvm_intel"))
+		return NOTIFY_DONE;
+	mutex_lock(&vmx_emergency_lock);
+	switch (state) {
+	case MODULE_STATE_COMING:
+		/* Before its init: it registers its callback there (6.1). */
+		vmx_kvm_intel_live = true;
+		if (vmx_emergency_wanted)
+			pr_info("kvm_intel is loading while vmctl VMs use VT-x: KVM cannot turn it on until they are gone%s\n",
+				VMCTL_KVM_ENABLES_VIRT_AT_LOAD ?
+				", so this load fails unless kvm.enable_virt_at_load=0" : "");
+		break;
+	case MODULE_STATE_GOING:
+		/* After its exit (or failed init) gave the slot back. */
+		vmx_kvm_intel_live = false;
+		break;
+	default:
+		break;
+	}
+	vmx_emergency_update();
+	mutex_unlock(&vmx_emergency_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block vmx_module_nb = {
+	.notifier_call = vmx_module_notify,
+};
 
 static void vmx_free_vmxon_regions(void)
 {
@@ -231,29 +300,25 @@ int vmx_enable(void)
 		cpus_read_unlock();
 		vmx_free_vmxon_regions();
 		if (busy_cpu >= 0)
-			pr_err("VT-x is in use by another hypervisor on CPU %d (kvm_intel?): unload it (rmmod kvm_intel), or on Linux >= 6.12 boot with kvm.enable_virt_at_load=0\n",
-			       busy_cpu);
+			pr_warn_ratelimited("VT-x is in use by another hypervisor on CPU %d: %s\n",
+					    busy_cpu, VMCTL_VTX_BUSY_ADVICE);
 		return busy_cpu >= 0 ? -EBUSY : -ENOMEM;
 	}
 	vmx_enabled = true;
 	cpus_read_unlock();
-	/*
-	 * The kernel has one emergency callback slot and WARNs when a second
-	 * one is registered.  Take it only while VMX is on, so that kvm_intel
-	 * can be loaded in between; kvm_intel takes it when it loads and
-	 * keeps it, and its callback turns VMX off on every CPU, ours too.
-	 */
-	vmx_emergency_registered = !vmx_kvm_loaded();
-	if (vmx_emergency_registered)
-		cpu_emergency_register_virt_callback(vmx_emergency_disable);
+	mutex_lock(&vmx_emergency_lock);
+	vmx_emergency_wanted = true;
+	vmx_emergency_update();
+	mutex_unlock(&vmx_emergency_lock);
 	return 0;
 }
 
 void vmx_disable(void)
 {
-	if (vmx_emergency_registered)
-		cpu_emergency_unregister_virt_callback(vmx_emergency_disable);
-	vmx_emergency_registered = false;
+	mutex_lock(&vmx_emergency_lock);
+	vmx_emergency_wanted = false;
+	vmx_emergency_update();
+	mutex_unlock(&vmx_emergency_lock);
 	cpus_read_lock();
 	on_each_cpu(vmx_cpu_off_ipi, NULL, 1);
 	vmx_enabled = false;
@@ -319,11 +384,17 @@ int vmx_hw_init(void)
 	}
 	vmx_cpuhp_state = err;
 	register_reboot_notifier(&vmx_reboot_nb);
+	/* Notifier first: a kvm_intel loading meanwhile is seen either way. */
+	register_module_notifier(&vmx_module_nb);
+	mutex_lock(&vmx_emergency_lock);
+	vmx_kvm_intel_live = vmx_kvm_intel_live || vmx_kvm_loaded();
+	mutex_unlock(&vmx_emergency_lock);
 	return 0;
 }
 
 void vmx_hw_exit(void)
 {
+	unregister_module_notifier(&vmx_module_nb);
 	unregister_reboot_notifier(&vmx_reboot_nb);
 	if (vmx_cpuhp_state >= 0)
 		cpuhp_remove_state_nocalls(vmx_cpuhp_state);

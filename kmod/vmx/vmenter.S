@@ -11,6 +11,7 @@
 #include <asm/segment.h>
 #include <asm/unwind_hints.h>
 
+#include "../compat.h"
 #include "asm-offsets.h"
 
 .text
@@ -168,7 +169,7 @@ SYM_FUNC_START(vmctl_vmx_forward_nmi)
 	push	%rbp
 	pushf
 	push	$__KERNEL_CS
-	call	asm_exc_nmi_noist
+	call	VMCTL_ASM_EXC_NMI
 	leave
 	RET
 SYM_FUNC_END(vmctl_vmx_forward_nmi)
