@@ -55,6 +55,18 @@ static inline void vmctl_vma_flags_mod(struct vm_area_struct *vma,
 	vma->vm_flags = (vma->vm_flags | set) & ~clear;
 #endif
 }
+
+#include <net/genetlink.h>
+
+/* 6.6 moved a dump's parsed attributes into genl_dumpit_info's genl_info. */
+static inline struct nlattr **vmctl_genl_dump_attrs(struct netlink_callback *cb)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+	return genl_dumpit_info(cb)->info.attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
 #endif /* __ASSEMBLY__ */
 
 #endif /* VMCTL_KMOD_COMPAT_H */

@@ -17,6 +17,7 @@
 #include <net/netlink.h>
 #include <net/sock.h>
 
+#include "compat.h"
 #include "core.h"
 
 /*
@@ -342,8 +343,7 @@ static int vmctl_genl_get_vm_dumpit(struct sk_buff *skb,
 /* Refuses a vCPU dump without a visible VM before anything is sent. */
 static int vmctl_genl_get_vcpu_start(struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	struct nlattr *id = info->attrs[VMCTL_ATTR_VM_ID];
+	struct nlattr *id = vmctl_genl_dump_attrs(cb)[VMCTL_ATTR_VM_ID];
 	bool found;
 
 	if (!id) {

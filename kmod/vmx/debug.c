@@ -26,10 +26,10 @@
 #define DR_QUAL_GPR(q)		(((q) >> 8) & 0xf)
 
 /* DR7: bit 10 reads as 1; bits 11, 12, 14, 15 and 63:32 are reserved. */
-#define DR7_FIXED_1		0x400UL
-#define DR7_VALID		0xffff23ffUL
-#define DR7_GD			BIT(13)		/* general detect */
-#define DR6_BD			BIT(13)		/* general detect hit */
+#define VMX_DR7_FIXED_1		0x400UL
+#define VMX_DR7_VALID		0xffff23ffUL
+#define VMX_DR7_GD		BIT(13)		/* general detect */
+#define VMX_DR6_BD		BIT(13)		/* general detect hit */
 
 static void vmx_inject_exception(u32 vector)
 {
@@ -69,9 +69,9 @@ static int vmx_set_dr(struct vmx_vcpu *v, unsigned int dr, unsigned long val)
 		v->dr6 = val | DR6_RESERVED;
 		return 0;
 	}
-	if (val & ~DR7_VALID)
+	if (val & ~VMX_DR7_VALID)
 		return -EINVAL;
-	v->dr7 = val | DR7_FIXED_1;
+	v->dr7 = val | VMX_DR7_FIXED_1;
 	vmcs_writel(VMCS_GUEST_DR7, v->dr7);
 	return 0;
 }
@@ -94,9 +94,9 @@ enum vmx_exit_action vmx_handle_dr_access(struct vmx_vcpu *v)
 		return ACTION_RESUME_GUEST;
 	}
 	/* General detect: the MOV becomes a #DB, and GD is cleared. */
-	if (vmcs_readl(VMCS_GUEST_DR7) & DR7_GD) {
-		v->dr6 = (v->dr6 & ~DR_TRAP_BITS) | DR6_BD;
-		v->dr7 = vmcs_readl(VMCS_GUEST_DR7) & ~DR7_GD;
+	if (vmcs_readl(VMCS_GUEST_DR7) & VMX_DR7_GD) {
+		v->dr6 = (v->dr6 & ~DR_TRAP_BITS) | VMX_DR6_BD;
+		v->dr7 = vmcs_readl(VMCS_GUEST_DR7) & ~VMX_DR7_GD;
 		vmcs_writel(VMCS_GUEST_DR7, v->dr7);
 		vmx_inject_exception(X86_TRAP_DB);
 		return ACTION_RESUME_GUEST;
@@ -125,7 +125,7 @@ void vmx_reset_debug_state(struct vmx_vcpu *v)
 {
 	memset(v->db, 0, sizeof(v->db));
 	v->dr6 = DR6_RESERVED;
-	v->dr7 = DR7_FIXED_1;
+	v->dr7 = VMX_DR7_FIXED_1;
 	vmcs_writel(VMCS_GUEST_DR7, v->dr7);
 	vmcs_write64(VMCS_GUEST_IA32_DEBUGCTL, 0);
 }
