@@ -127,15 +127,26 @@ static __always_inline void vmx_load_guest_debug(struct vmx_vcpu *v)
 }
 
 /*
- * After exit, interrupts off: keep what the guest's breakpoints wrote to
- * DR6 and give the host a clean one (its #DB handler reads DR6).
+ * After exit, interrupts off: keep what the guest's #DBs wrote to DR6 and
+ * give the host a clean one.  Even with nothing armed in its DR7 a guest
+ * takes #DB for single steps (RFLAGS.TF) and the CPU sets DR6.BS in the
+ * real register; left there, the host's #DB handler would take it for
+ * its own at the next host breakpoint and send the thread a SIGTRAP.
  */
 static __always_inline void vmx_save_guest_debug(struct vmx_vcpu *v)
 {
-	if (likely(!vmx_guest_debug_armed(v)))
+	unsigned long dr6;
+
+	if (unlikely(vmx_guest_debug_armed(v))) {
+		get_debugreg(v->dr6, 6);
+		set_debugreg(DR6_RESERVED, 6);
 		return;
-	get_debugreg(v->dr6, 6);
-	set_debugreg(DR6_RESERVED, 6);
+	}
+	get_debugreg(dr6, 6);
+	if (unlikely(dr6 != DR6_RESERVED)) {
+		v->dr6 |= dr6 & ~DR6_RESERVED;
+		set_debugreg(DR6_RESERVED, 6);
+	}
 }
 
 /*
