@@ -274,7 +274,6 @@ VMCTL_EXPORT int vmctl_stats_open(struct vmctl_stats **statsp)
 
 	if (!statsp)
 		return -EINVAL;
-	*statsp = NULL;
 	stats = calloc(1, sizeof(*stats));
 	if (!stats)
 		return -ENOMEM;
@@ -395,7 +394,6 @@ VMCTL_EXPORT int vmctl_stats_list_vms(struct vmctl_stats *stats, struct vmctl_vm
 
 	if (!stats || !listp)
 		return -EINVAL;
-	*listp = NULL;
 	ctx.list = calloc(1, sizeof(*ctx.list) + ctx.capacity * sizeof(ctx.list->vms[0]));
 	if (!ctx.list)
 		return -ENOMEM;
@@ -489,7 +487,6 @@ VMCTL_EXPORT int vmctl_stats_read_vm(struct vmctl_stats *stats, uint32_t id,
 
 	if (!stats || !vmp)
 		return -EINVAL;
-	*vmp = NULL;
 	ctx.vm = calloc(1, sizeof(*ctx.vm) + ctx.capacity * sizeof(ctx.vm->vcpus[0]));
 	if (!ctx.vm)
 		return -ENOMEM;

@@ -51,7 +51,6 @@ VMCTL_EXPORT int vmctl_sys_open_path(const char *path, struct vmctl_sys **sysp)
 
 	if (!path || !sysp)
 		return -EINVAL;
-	*sysp = NULL;
 
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0)

@@ -20,7 +20,6 @@ VMCTL_EXPORT int vmctl_vcpu_create(struct vmctl_vm *vm, unsigned int id,
 
 	if (!vm || !vcpup)
 		return -EINVAL;
-	*vcpup = NULL;
 
 	vcpu = calloc(1, sizeof(*vcpu));
 	if (!vcpu)

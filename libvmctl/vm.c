@@ -19,7 +19,6 @@ VMCTL_EXPORT int vmctl_vm_create(struct vmctl_sys *sys, struct vmctl_vm **vmp)
 
 	if (!sys || !vmp)
 		return -EINVAL;
-	*vmp = NULL;
 
 	vm = calloc(1, sizeof(*vm));
 	if (!vm)

@@ -73,12 +73,13 @@ int main(void)
 	tap_plan(15);
 
 	err = vmctl_sys_open_path("/nonexistent/vmctl", &sys);
-	tap_ok(err == -ENOENT && sys == NULL, "missing device: -ENOENT, handle NULL");
+	tap_ok(err == -ENOENT && sys == (void *)1, "missing device: -ENOENT, out-pointer unchanged");
 	tap_ok(strstr(vmctl_strerror_call("vmctl_sys_open", -ENOENT), "not loaded") != NULL,
 	       "-ENOENT of vmctl_sys_open explains the module is not loaded: %s",
 	       vmctl_strerror_call("vmctl_sys_open", -ENOENT));
 	err = vmctl_sys_open_path("/dev/null", &sys);
-	tap_ok(err == -ENOTTY, "a device that is not vmctl: -ENOTTY (%d)", err);
+	tap_ok(err == -ENOTTY && sys == (void *)1,
+	       "a device that is not vmctl: -ENOTTY (%d), out-pointer unchanged", err);
 	if (access(VMCTL_DEFAULT_DEVICE, F_OK) != 0) {
 		err = vmctl_sys_open(&sys);
 		tap_ok(err == -ENOENT, "no " VMCTL_DEFAULT_DEVICE " here: vmctl_sys_open -ENOENT");

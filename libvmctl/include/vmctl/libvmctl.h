@@ -15,6 +15,8 @@
  *     errno it returns ("Errors:"), and only those; -EINVAL always
  *     includes a NULL handle or pointer argument.  vmctl_strerror_call()
  *     gives the message that fits the function and errno.
+ *   - On failure a function leaves its out-pointers (and every other
+ *     output) unchanged.
  *   - -EIO from a function that calls the kernel means this process did
  *     not create the VM (e.g. a child after fork()).
  *   - Whoever creates destroys: an _open() or _create() function hands
