@@ -812,8 +812,11 @@ static void runner_violation(struct runner *rn, const char *what, long ret)
 {
 	pthread_mutex_lock(&violation_lock);
 	if (!rn->violations++)
-		snprintf(rn->first, sizeof(rn->first), "%s: %ld (%s), exit reason %u", what,
-			 ret, ret < 0 ? strerror(-ret) : "ok", rn->run->exit_reason);
+		snprintf(rn->first, sizeof(rn->first), "%s: %ld (%s), exit reason %u%s%.*s", what,
+			 ret, ret < 0 ? strerror(-ret) : "ok", rn->run->exit_reason,
+			 rn->run->exit_reason == VMCTL_EXIT_FAIL_ENTRY ? ": " : "",
+			 rn->run->exit_reason == VMCTL_EXIT_FAIL_ENTRY ? 120 : 0,
+			 rn->run->fail_entry.message);
 	pthread_mutex_unlock(&violation_lock);
 }
 

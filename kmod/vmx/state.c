@@ -300,6 +300,14 @@ int vmx_set_regs(struct vmctl_vcpu *vcpu, const struct vmctl_regs *regs)
 	vmcs_writel(VMCS_GUEST_RSP, regs->rsp);
 	vmcs_writel(VMCS_GUEST_RIP, regs->rip);
 	vmcs_writel(VMCS_GUEST_RFLAGS, regs->rflags);
+	/*
+	 * An STI shadow left by the guest's last STI is only valid with IF
+	 * set: with IF cleared here, VM entry would fail its checks.
+	 */
+	if (!(regs->rflags & X86_EFLAGS_IF))
+		vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY,
+			     vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY) &
+			     ~INTERRUPTIBILITY_STI);
 	/* The state written is the state resumed: drop a pending IN. */
 	v->io_in_pending = false;
 	v->check_guest_state = true;
