@@ -95,6 +95,34 @@ static void flat_segment(struct vmctl_segment *seg, uint16_t sel, uint8_t type, 
 	seg->db = !code64;	/* D/B must be 0 when L is 1 */
 }
 
+/*
+ * The flat segments, TSS, null LDT and GDT of the protected- and long-mode
+ * set-ups (their GDTs share the selectors); no IDT, so a stray exception
+ * becomes a triple fault the host sees.
+ */
+static void flat_protected_segments(struct vmctl_sregs *sregs, bool code64,
+				    uint64_t gdt_base, uint16_t gdt_limit)
+{
+	flat_segment(&sregs->cs, GDT_SEL_CODE, 0xb, code64);
+	flat_segment(&sregs->ds, GDT_SEL_DATA, 0x3, false);
+	sregs->es = sregs->fs = sregs->gs = sregs->ss = sregs->ds;
+
+	memset(&sregs->tr, 0, sizeof(sregs->tr));
+	sregs->tr.selector = GDT_SEL_TSS;
+	sregs->tr.limit = 0x67;
+	sregs->tr.type = 0xb;
+	sregs->tr.present = 1;
+
+	memset(&sregs->ldt, 0, sizeof(sregs->ldt));
+	sregs->ldt.type = 0x2;
+	sregs->ldt.unusable = 1;
+
+	memset(&sregs->gdt, 0, sizeof(sregs->gdt));
+	sregs->gdt.base = gdt_base;
+	sregs->gdt.limit = gdt_limit;
+	memset(&sregs->idt, 0, sizeof(sregs->idt));
+}
+
 VMCTL_EXPORT int vmctl_vcpu_setup_long_mode(struct vmctl_vcpu *vcpu,
 					    const struct vmctl_long_mode *lm)
 {
@@ -120,25 +148,7 @@ VMCTL_EXPORT int vmctl_vcpu_setup_long_mode(struct vmctl_vcpu *vcpu,
 	err = vmctl_vcpu_get_sregs(vcpu, &sregs);
 	if (err)
 		return err;
-	flat_segment(&sregs.cs, GDT_SEL_CODE, 0xb, true);
-	flat_segment(&sregs.ds, GDT_SEL_DATA, 0x3, false);
-	sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
-
-	memset(&sregs.tr, 0, sizeof(sregs.tr));
-	sregs.tr.selector = GDT_SEL_TSS;
-	sregs.tr.limit = 0x67;
-	sregs.tr.type = 0xb;
-	sregs.tr.present = 1;
-
-	memset(&sregs.ldt, 0, sizeof(sregs.ldt));
-	sregs.ldt.type = 0x2;
-	sregs.ldt.unusable = 1;
-
-	memset(&sregs.gdt, 0, sizeof(sregs.gdt));
-	sregs.gdt.base = gdt_gpa;
-	sregs.gdt.limit = VMCTL_LONG_MODE_GDT_LIMIT;
-	/* No IDT: a stray exception becomes a triple fault the host sees. */
-	memset(&sregs.idt, 0, sizeof(sregs.idt));
+	flat_protected_segments(&sregs, true, gdt_gpa, VMCTL_LONG_MODE_GDT_LIMIT);
 
 	sregs.cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE | X86_CR0_WP |
 		    X86_CR0_PG;
@@ -221,24 +231,8 @@ VMCTL_EXPORT int vmctl_vcpu_setup_protected_mode(struct vmctl_vcpu *vcpu,
 	err = vmctl_vcpu_get_sregs(vcpu, &sregs);
 	if (err)
 		return err;
-	flat_segment(&sregs.cs, GDT_SEL_CODE, 0xb, false);
-	flat_segment(&sregs.ds, GDT_SEL_DATA, 0x3, false);
-	sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
-
-	memset(&sregs.tr, 0, sizeof(sregs.tr));
-	sregs.tr.selector = GDT_SEL_TSS;
-	sregs.tr.limit = 0x67;
-	sregs.tr.type = 0xb;
-	sregs.tr.present = 1;
-
-	memset(&sregs.ldt, 0, sizeof(sregs.ldt));
-	sregs.ldt.type = 0x2;
-	sregs.ldt.unusable = 1;
-
-	memset(&sregs.gdt, 0, sizeof(sregs.gdt));
-	sregs.gdt.base = pm->gdt_gpa;
-	sregs.gdt.limit = VMCTL_PROTECTED_MODE_GDT_SIZE - 1;
-	memset(&sregs.idt, 0, sizeof(sregs.idt));
+	flat_protected_segments(&sregs, false, pm->gdt_gpa,
+				VMCTL_PROTECTED_MODE_GDT_SIZE - 1);
 
 	sregs.cr0 = X86_CR0_PE | X86_CR0_ET | X86_CR0_NE;
 	sregs.cr2 = 0;
