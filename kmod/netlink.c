@@ -95,14 +95,16 @@ cancel:
 	return -EMSGSIZE;
 }
 
-/* Adds one vCPU's counters to sums (NULL arrays: not wanted). */
+/* Adds one vCPU's counters to sums (NULL reasons: not wanted). */
 static void vmctl_genl_sum_vcpu(const struct vmctl_vcpu_stats *stats,
-				u64 *counters, u64 *reasons)
+				u64 *counters, u64 *io_ports, u64 *reasons)
 {
 	unsigned int i;
 
 	for (i = 0; i < VMCTL_STAT_NR; i++)
 		counters[i] += vmctl_stat_read(&stats->counters[i]);
+	for (i = 0; i < VMCTL_PORT_RANGES; i++)
+		io_ports[i] += vmctl_stat_read(&stats->io_ports[i]);
 	for (i = 0; reasons && i < stats->nr_reasons; i++)
 		reasons[i] += vmctl_stat_read(&stats->exits_by_reason[i]);
 }
@@ -162,6 +164,7 @@ static int vmctl_genl_put_vm(struct sk_buff *skb, const struct vmctl_vm *vm)
 {
 	u32 nr_reasons = vmctl_backend->nr_exit_reasons;
 	u64 counters[VMCTL_STAT_NR] = {};
+	u64 io_ports[VMCTL_PORT_RANGES] = {};
 	unsigned int id, nr_vcpus = 0;
 	u64 mem_bytes = 0;
 	u64 *reasons;
@@ -173,7 +176,8 @@ static int vmctl_genl_put_vm(struct sk_buff *skb, const struct vmctl_vm *vm)
 	for (id = 0; id < VMCTL_MAX_VCPUS; id++) {
 		if (!vm->vcpus[id])
 			continue;
-		vmctl_genl_sum_vcpu(vm->vcpus[id]->stats, counters, reasons);
+		vmctl_genl_sum_vcpu(vm->vcpus[id]->stats, counters, io_ports,
+				    reasons);
 		nr_vcpus++;
 	}
 	for (id = 0; id < VMCTL_MAX_SLOTS; id++)
@@ -191,7 +195,9 @@ static int vmctl_genl_put_vm(struct sk_buff *skb, const struct vmctl_vm *vm)
 	    vmctl_genl_put_u64s(skb, VMCTL_ATTR_COUNTERS, counters,
 				VMCTL_STAT_NR, false) ||
 	    vmctl_genl_put_u64s(skb, VMCTL_ATTR_EXIT_REASONS, reasons,
-				nr_reasons, true))
+				nr_reasons, true) ||
+	    vmctl_genl_put_u64s(skb, VMCTL_ATTR_IO_PORTS, io_ports,
+				VMCTL_PORT_RANGES, true))
 		goto out;
 	ret = 0;
 out:
@@ -204,6 +210,7 @@ static int vmctl_genl_put_vcpu(struct sk_buff *skb,
 {
 	const struct vmctl_vcpu_stats *stats = vcpu->stats;
 	u64 counters[VMCTL_STAT_NR] = {};
+	u64 io_ports[VMCTL_PORT_RANGES] = {};
 	u64 buckets[VMCTL_LATENCY_BUCKETS];
 	struct nlattr *latency, *reason;
 	unsigned int r, b;
@@ -213,7 +220,7 @@ static int vmctl_genl_put_vcpu(struct sk_buff *skb,
 	reasons = kcalloc(stats->nr_reasons, sizeof(*reasons), GFP_KERNEL);
 	if (!reasons)
 		return ret;
-	vmctl_genl_sum_vcpu(stats, counters, reasons);
+	vmctl_genl_sum_vcpu(stats, counters, io_ports, reasons);
 
 	ret = -EMSGSIZE;
 	if (nla_put_u32(skb, VMCTL_ATTR_VM_ID, vcpu->vm->id) ||
@@ -221,7 +228,9 @@ static int vmctl_genl_put_vcpu(struct sk_buff *skb,
 	    vmctl_genl_put_u64s(skb, VMCTL_ATTR_COUNTERS, counters,
 				VMCTL_STAT_NR, false) ||
 	    vmctl_genl_put_u64s(skb, VMCTL_ATTR_EXIT_REASONS, reasons,
-				stats->nr_reasons, true))
+				stats->nr_reasons, true) ||
+	    vmctl_genl_put_u64s(skb, VMCTL_ATTR_IO_PORTS, io_ports,
+				VMCTL_PORT_RANGES, true))
 		goto out;
 
 	latency = nla_nest_start(skb, VMCTL_ATTR_LATENCY);
@@ -432,6 +441,22 @@ static int vmctl_genl_put_descs(struct sk_buff *msg)
 	nla_nest_end(msg, list);
 	if (nla_put_u32(msg, VMCTL_ATTR_LATENCY_BUCKETS, VMCTL_LATENCY_BUCKETS))
 		return -EMSGSIZE;
+
+	list = nla_nest_start(msg, VMCTL_ATTR_IO_PORT_DESCS);
+	if (!list)
+		return -EMSGSIZE;
+	for (i = 0; i < VMCTL_PORT_RANGES; i++) {
+		const struct vmctl_port_range *range = &vmctl_port_ranges[i];
+
+		desc = nla_nest_start(msg, i + 1);
+		if (!desc ||
+		    nla_put_string(msg, VMCTL_ATTR_DESC_NAME, range->name) ||
+		    nla_put_u16(msg, VMCTL_ATTR_PORT_FIRST, range->first) ||
+		    nla_put_u16(msg, VMCTL_ATTR_PORT_LAST, range->last))
+			return -EMSGSIZE;
+		nla_nest_end(msg, desc);
+	}
+	nla_nest_end(msg, list);
 	return 0;
 }
 

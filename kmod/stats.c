@@ -35,6 +35,36 @@ const struct vmctl_stat_desc vmctl_stat_descs[VMCTL_STAT_NR] = {
 	VMCTL_STAT_DESC(USER_EXITS,	"user_exits",		NONE, CUMULATIVE),
 };
 
+/*
+ * Sorted by port; the last entry takes what no other does.  A port the
+ * guest uses for its own device (ucall, debug exit) counts as "other".
+ */
+const struct vmctl_port_range vmctl_port_ranges[VMCTL_PORT_RANGES] = {
+	{ "pic1",	0x020, 0x021 },
+	{ "pit",	0x040, 0x043 },
+	{ "i8042",	0x060, 0x064 },
+	{ "rtc",	0x070, 0x071 },
+	{ "post",	0x080, 0x080 },
+	{ "pic2",	0x0a0, 0x0a1 },
+	{ "com2",	0x2f8, 0x2ff },
+	{ "com1",	0x3f8, 0x3ff },
+	{ "pci_config",	0xcf8, 0xcff },
+	{ "other",	0x000, 0xffff },
+};
+
+static unsigned int vmctl_port_range_of(u16 port)
+{
+	unsigned int i;
+
+	for (i = 0; i < VMCTL_PORT_RANGES - 1; i++) {
+		if (port < vmctl_port_ranges[i].first)
+			break;
+		if (port <= vmctl_port_ranges[i].last)
+			return i;
+	}
+	return VMCTL_PORT_RANGES - 1;
+}
+
 static const enum vmctl_stat vmctl_class_counter[] = {
 	[VMCTL_EXIT_CLASS_OTHER]	= VMCTL_STAT_NR,
 	[VMCTL_EXIT_CLASS_IO]		= VMCTL_STAT_IO_EXITS,
@@ -112,7 +142,11 @@ void vmctl_stats_run_begin(struct vmctl_vcpu *vcpu)
 
 /*
  * ret is RUN's result: a refused RUN (-EINVAL after a shutdown) leaves the
- * previous exit in the run page, which must not count again.
+ * previous exit in the run page, which must not count again.  Port I/O is
+ * counted by range here, once per RUN rather than on the exit path, from
+ * the port the backend wrote to the run page: every port exit reaches
+ * user space.  The owner may change its run page meanwhile, and so skew
+ * its own VM's ranges, nothing else.
  */
 void vmctl_stats_run_end(struct vmctl_vcpu *vcpu, long ret, u32 exit_reason)
 {
@@ -121,6 +155,13 @@ void vmctl_stats_run_end(struct vmctl_vcpu *vcpu, long ret, u32 exit_reason)
 
 	if (!ret && exit_reason != VMCTL_EXIT_NONE)
 		vmctl_stat_add(&stats->counters[VMCTL_STAT_USER_EXITS], 1);
+#ifndef VMCTL_NO_STATS
+	if (!ret && exit_reason == VMCTL_EXIT_IO) {
+		unsigned int range = vmctl_port_range_of(READ_ONCE(vcpu->run->io.port));
+
+		vmctl_stat_add(&stats->io_ports[range], 1);
+	}
+#endif
 	if (exit_reason == VMCTL_EXIT_HLT)
 		state = VMCTL_VCPU_HALTED;
 	else if (exit_reason == VMCTL_EXIT_SHUTDOWN)

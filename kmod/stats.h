@@ -17,6 +17,20 @@
 /* log2 buckets of host ns: the last one holds 2^23 ns (8 ms) and longer */
 #define VMCTL_LATENCY_BUCKETS	24
 
+/*
+ * Port-I/O exits to user space by port range: a fixed table of the ranges
+ * of the usual PC devices (vmctl_port_ranges[] in stats.c), the last entry
+ * catching every other port.
+ */
+#define VMCTL_PORT_RANGES	10
+
+struct vmctl_port_range {
+	const char *name;
+	u16 first, last;
+};
+
+extern const struct vmctl_port_range vmctl_port_ranges[VMCTL_PORT_RANGES];
+
 struct vmctl_vcpu;
 
 /* What kind of exit a backend's exit reason is, for the summary counters. */
@@ -50,6 +64,7 @@ struct vmctl_vcpu_stats {
 	u32 nr_reasons;
 	u64 *exits_by_reason;		/* [nr_reasons] */
 	u64 (*latency)[VMCTL_LATENCY_BUCKETS];	/* [nr_reasons] */
+	u64 io_ports[VMCTL_PORT_RANGES];	/* by vmctl_port_ranges[] */
 };
 
 /* One descriptor per counter of enum vmctl_stat. */

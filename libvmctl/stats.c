@@ -23,6 +23,8 @@ struct vmctl_stats {
 	char *counter_names[VMCTL_STAT_NR];
 	char *reason_names[VMCTL_STATS_MAX_REASONS];
 	unsigned int latency_buckets;
+	struct vmctl_port_range_info port_ranges[VMCTL_STATS_MAX_PORT_RANGES];
+	unsigned int nr_port_ranges;
 };
 
 /* libnl's codes back to errnos, as far as this API documents them. */
@@ -61,6 +63,10 @@ static struct nla_policy attr_policy[VMCTL_ATTR_MAX + 1] = {
 	[VMCTL_ATTR_EXIT_REASON_NAMES]	= { .type = NLA_NESTED },
 	[VMCTL_ATTR_LATENCY_BUCKETS]	= { .type = NLA_U32 },
 	[VMCTL_ATTR_EVENT]		= { .type = NLA_U32 },
+	[VMCTL_ATTR_IO_PORTS]		= { .type = NLA_NESTED },
+	[VMCTL_ATTR_IO_PORT_DESCS]	= { .type = NLA_NESTED },
+	[VMCTL_ATTR_PORT_FIRST]		= { .type = NLA_U16 },
+	[VMCTL_ATTR_PORT_LAST]		= { .type = NLA_U16 },
 };
 
 /* Parses a message of command cmd into tb; -EPROTO if it is anything else. */
@@ -202,6 +208,39 @@ out:
 /* Descriptors                                                                */
 /* ------------------------------------------------------------------------ */
 
+/* The port ranges, numbered 1, 2, ... without a gap. */
+static int parse_port_ranges(struct nlattr *nest, struct vmctl_stats *stats)
+{
+	static struct nla_policy range_policy[VMCTL_ATTR_MAX + 1] = {
+		[VMCTL_ATTR_DESC_NAME] = { .type = NLA_STRING },
+		[VMCTL_ATTR_PORT_FIRST] = { .type = NLA_U16 },
+		[VMCTL_ATTR_PORT_LAST] = { .type = NLA_U16 },
+	};
+	struct nlattr *d[VMCTL_ATTR_MAX + 1], *a;
+	struct vmctl_port_range_info *range;
+	int rem;
+
+	if (!nest)
+		return -EPROTO;
+	nla_for_each_nested(a, nest, rem) {
+		if (stats->nr_port_ranges == VMCTL_STATS_MAX_PORT_RANGES)
+			break;	/* a newer module's: counted, not shown */
+		if (nla_type(a) != (int)stats->nr_port_ranges + 1)
+			return -EPROTO;
+		if (nla_parse_nested(d, VMCTL_ATTR_MAX, a, range_policy) < 0 ||
+		    !d[VMCTL_ATTR_DESC_NAME] || !d[VMCTL_ATTR_PORT_FIRST] ||
+		    !d[VMCTL_ATTR_PORT_LAST])
+			return -EPROTO;
+		range = &stats->port_ranges[stats->nr_port_ranges++];
+		range->name = strdup(nla_get_string(d[VMCTL_ATTR_DESC_NAME]));
+		if (!range->name)
+			return -ENOMEM;
+		range->first = nla_get_u16(d[VMCTL_ATTR_PORT_FIRST]);
+		range->last = nla_get_u16(d[VMCTL_ATTR_PORT_LAST]);
+	}
+	return 0;
+}
+
 static int parse_descs(struct nl_msg *msg, void *arg)
 {
 	static struct nla_policy desc_policy[VMCTL_ATTR_MAX + 1] = {
@@ -248,7 +287,7 @@ static int parse_descs(struct nl_msg *msg, void *arg)
 	stats->latency_buckets = nla_get_u32(tb[VMCTL_ATTR_LATENCY_BUCKETS]);
 	if (stats->latency_buckets > VMCTL_STATS_MAX_BUCKETS)
 		stats->latency_buckets = VMCTL_STATS_MAX_BUCKETS;
-	return 0;
+	return parse_port_ranges(tb[VMCTL_ATTR_IO_PORT_DESCS], stats);
 }
 
 VMCTL_EXPORT void vmctl_stats_close(struct vmctl_stats *stats)
@@ -263,6 +302,8 @@ VMCTL_EXPORT void vmctl_stats_close(struct vmctl_stats *stats)
 		free(stats->counter_names[i]);
 	for (i = 0; i < VMCTL_STATS_MAX_REASONS; i++)
 		free(stats->reason_names[i]);
+	for (i = 0; i < stats->nr_port_ranges; i++)
+		free((char *)stats->port_ranges[i].name);
 	free(stats);
 }
 
@@ -331,6 +372,14 @@ VMCTL_EXPORT unsigned int vmctl_stats_latency_buckets(struct vmctl_stats *stats)
 	return stats ? stats->latency_buckets : 0;
 }
 
+VMCTL_EXPORT const struct vmctl_port_range_info *vmctl_stats_port_range(struct vmctl_stats *stats,
+									 unsigned int i)
+{
+	if (!stats || i >= stats->nr_port_ranges)
+		return NULL;
+	return &stats->port_ranges[i];
+}
+
 /* ------------------------------------------------------------------------ */
 /* VMs and vCPUs                                                              */
 /* ------------------------------------------------------------------------ */
@@ -352,7 +401,8 @@ static int fill_vm_info(struct nlattr **tb, struct vmctl_vm_info *vm)
 	vm->created_ns = nla_get_u64(tb[VMCTL_ATTR_CREATED_NS]);
 	get_string(tb[VMCTL_ATTR_NAME], vm->name, sizeof(vm->name));
 	if (get_u64s(tb[VMCTL_ATTR_COUNTERS], vm->counters, VMCTL_STAT_NR) ||
-	    get_u64s(tb[VMCTL_ATTR_EXIT_REASONS], vm->exit_reasons, VMCTL_STATS_MAX_REASONS))
+	    get_u64s(tb[VMCTL_ATTR_EXIT_REASONS], vm->exit_reasons, VMCTL_STATS_MAX_REASONS) ||
+	    get_u64s(tb[VMCTL_ATTR_IO_PORTS], vm->io_ports, VMCTL_STATS_MAX_PORT_RANGES))
 		return -EPROTO;
 	return 0;
 }
@@ -473,6 +523,7 @@ static int parse_vcpu(struct nl_msg *msg, void *arg)
 	vcpu->vcpu_id = nla_get_u32(tb[VMCTL_ATTR_VCPU_ID]);
 	if (get_u64s(tb[VMCTL_ATTR_COUNTERS], vcpu->counters, VMCTL_STAT_NR) ||
 	    get_u64s(tb[VMCTL_ATTR_EXIT_REASONS], vcpu->exit_reasons, VMCTL_STATS_MAX_REASONS) ||
+	    get_u64s(tb[VMCTL_ATTR_IO_PORTS], vcpu->io_ports, VMCTL_STATS_MAX_PORT_RANGES) ||
 	    get_latency(tb[VMCTL_ATTR_LATENCY], vcpu))
 		return -EPROTO;
 	ctx->vm->nr_vcpus++;

@@ -25,6 +25,7 @@
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
 
+#include "guests_stats.h"
 #include "test_util.h"
 
 #define OUTS		1000
@@ -167,6 +168,124 @@ static void exact_counts(struct vmctl_stats *stats)
 	       "vmtop -1 --json: %s and halts 1 (status %d)", cmd, err);
 	if (err || !strstr(json, cmd))
 		tap_diag("vmtop said: %s", json);
+	free(s);
+	tvm_destroy(&t);
+}
+
+/*
+ * The guest's OUTs by port, and the range each port belongs to, written
+ * here from the PC's port map and not read from the module: the borders
+ * of each range (0x1f, 0x44, 0x65, 0x3f7, 0xcf7 lie just outside one).
+ */
+static const struct {
+	uint16_t port, outs;
+	const char *range;
+} port_mix[PORT_MIX_ENTRIES] = {
+	{ 0x020, 3, "pic1" }, { 0x021, 2, "pic1" }, { 0x01f, 1, "other" },
+	{ 0x043, 5, "pit" }, { 0x044, 1, "other" }, { 0x060, 4, "i8042" },
+	{ 0x064, 3, "i8042" }, { 0x065, 2, "other" }, { 0x071, 6, "rtc" },
+	{ 0x080, 7, "post" }, { 0x0a1, 2, "pic2" }, { 0x2f8, 4, "com2" },
+	{ 0x3ff, 5, "com1" }, { 0x3f7, 3, "other" }, { 0xcfc, 8, "pci_config" },
+	{ 0xcf7, 1, "other" },
+};
+
+static int range_index(struct vmctl_stats *stats, const char *name)
+{
+	const struct vmctl_port_range_info *range;
+	unsigned int i;
+
+	for (i = 0; (range = vmctl_stats_port_range(stats, i)); i++)
+		if (strcmp(range->name, name) == 0)
+			return i;
+	return -1;
+}
+
+static void port_ranges(struct vmctl_stats *stats)
+{
+	uint64_t want[VMCTL_STATS_MAX_PORT_RANGES] = { 0 }, host_outs = 0, sum = 0;
+	const struct vmctl_port_range_info *com1;
+	struct vmctl_vm_stats *s = NULL;
+	char cmd[128], json[8192], needle[64];
+	unsigned int i, mismatches = 0;
+	struct vmctl_exit exit;
+	struct ucall uc;
+	struct tvm t;
+	int err, r, other;
+	size_t len;
+	FILE *p;
+	long id;
+
+	com1 = vmctl_stats_port_range(stats, range_index(stats, "com1"));
+	tap_ok(com1 && com1->first == 0x3f8 && com1->last == 0x3ff &&
+	       range_index(stats, "other") >= 0,
+	       "port ranges described: com1 is 0x3f8-0x3ff, and there is an \"other\"");
+	for (i = 0; i < PORT_MIX_ENTRIES; i++) {
+		r = range_index(stats, port_mix[i].range);
+		if (r < 0)
+			tap_bail("the module has no port range \"%s\"", port_mix[i].range);
+		want[r] += port_mix[i].outs;
+	}
+	other = range_index(stats, "other");
+	want[other]++;		/* the ucall that ends the guest */
+
+	tvm_create(&t, 1 << 20);
+	vmctl_vm_set_name(t.vm, "stats-ports");
+	tvm_start_real(&t, port_mix_begin, port_mix_end);
+	for (i = 0; i < PORT_MIX_ENTRIES; i++)
+		guest_write32(GUEST_PTR(&t, port_mix, port_mix_table) + 4 * i,
+			      (uint32_t)port_mix[i].outs << 16 | port_mix[i].port);
+	for (;;) {
+		err = vmctl_vcpu_run(t.vcpu, &exit);
+		if (err)
+			tap_bail("run failed: %d", err);
+		if (exit.reason == VMCTL_EXIT_HLT)
+			break;
+		if (exit.reason != VMCTL_EXIT_IO)
+			tap_bail("unexpected exit: %s", exit.message);
+		host_outs++;
+		if (exit.io.port == UCALL_PORT &&
+		    (!ucall_get(t.vcpu, &exit, &uc) || uc.code != UCALL_DONE))
+			tap_bail("unexpected ucall");
+	}
+	for (i = 0; i < VMCTL_STATS_MAX_PORT_RANGES; i++)
+		sum += want[i];
+	tap_ok(host_outs == sum, "host side: %" PRIu64 " port exits, %" PRIu64 " planned",
+	       host_outs, sum);
+
+	id = find_vm(stats, "stats-ports");
+	err = id >= 0 ? vmctl_stats_read_vm(stats, id, &s) : -ENOENT;
+	if (err)
+		tap_bail("no statistics of stats-ports: %d", err);
+	for (i = 0; i < VMCTL_STATS_MAX_PORT_RANGES; i++) {
+		if (s->vm.io_ports[i] == want[i] && s->vcpus[0].io_ports[i] == want[i])
+			continue;
+		mismatches++;
+		tap_diag("range %u (%s): VM %" PRIu64 ", vCPU %" PRIu64 ", want %" PRIu64, i,
+			 vmctl_stats_port_range(stats, i) ? vmctl_stats_port_range(stats, i)->name
+							  : "-",
+			 s->vm.io_ports[i], s->vcpus[0].io_ports[i], want[i]);
+	}
+	tap_ok(!mismatches && s->vm.counters[VMCTL_STAT_IO_EXITS] == sum,
+	       "exits by port range exact for VM and vCPU, %" PRIu64 " io_exits in all",
+	       s->vm.counters[VMCTL_STAT_IO_EXITS]);
+
+	snprintf(cmd, sizeof(cmd), "bin/vmctl stats --json %ld", id);
+	p = popen(cmd, "r");
+	len = p ? fread(json, 1, sizeof(json) - 1, p) : 0;
+	json[len] = '\0';
+	err = p ? pclose(p) : -1;
+	mismatches = 0;
+	for (i = 0; i < VMCTL_STATS_MAX_PORT_RANGES; i++) {
+		if (!want[i])
+			continue;
+		snprintf(needle, sizeof(needle), "\"%s\": %" PRIu64,
+			 vmctl_stats_port_range(stats, i)->name, want[i]);
+		mismatches += !strstr(json, needle);
+	}
+	tap_ok(err == 0 && !mismatches && strstr(json, "\"io_ports\": {\"pic1\": 5,"),
+	       "vmctl stats --json: io_ports as planned (status %d)", err);
+	if (err || mismatches)
+		tap_diag("vmctl said: %s", json);
 	free(s);
 	tvm_destroy(&t);
 }
@@ -430,7 +549,7 @@ int main(void)
 	struct vmctl_stats *stats;
 	int err;
 
-	tap_plan(30);
+	tap_plan(34);
 	err = vmctl_stats_open(&stats);
 	tap_ok(err == 0, "vmctl_stats_open (%d)", err);
 	if (err)
@@ -439,6 +558,7 @@ int main(void)
 	       vmctl_stats_counter_info(stats, VMCTL_STAT_GUEST_NS)->unit == VMCTL_STAT_UNIT_NS,
 	       "descriptors: counter %d is io_exits, guest_ns is in ns", VMCTL_STAT_IO_EXITS);
 	exact_counts(stats);
+	port_ranges(stats);
 	events(stats);
 	malformed(stats);
 	permissions(stats);

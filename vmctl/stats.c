@@ -135,7 +135,7 @@ struct stats_opts {
 static const char stats_help[] =
 "usage: vmctl stats [--json] [-v] [--latency] [-w SECONDS] VM\n"
 "Counters of one VM (its id, or its name) summed over its vCPUs, and its\n"
-"exits by reason.\n"
+"exits by reason and its port-I/O exits by port range.\n"
 "  --json            one JSON object (with -w: one per line)\n"
 "  -v, --verbose     also each vCPU\n"
 "  --latency         histograms of the host time handling each exit reason\n"
@@ -173,6 +173,25 @@ static int find_vm(const char *prog, struct vmctl_stats *stats, const char *vm, 
 	if (err)
 		fprintf(stderr, "%s: stats: no VM named '%s' visible to this user\n", prog, vm);
 	return err;
+}
+
+/* "io_ports": {"com1": N, ...}, ranges without exits left out. */
+static void json_io_ports(struct vmctl_stats *stats, const uint64_t *io_ports)
+{
+	const struct vmctl_port_range_info *range;
+	bool first = true;
+	unsigned int i;
+
+	printf(", \"io_ports\": {");
+	for (i = 0; (range = vmctl_stats_port_range(stats, i)); i++) {
+		if (!io_ports[i])
+			continue;
+		printf("%s", first ? "" : ", ");
+		json_string(range->name);
+		printf(": %" PRIu64, io_ports[i]);
+		first = false;
+	}
+	printf("}");
 }
 
 static void json_counters(struct vmctl_stats *stats, const uint64_t *counters,
@@ -241,11 +260,13 @@ static void print_json(struct vmctl_stats *stats, const struct vmctl_vm_stats *s
 	       vm->pid, vm->uid, vm->nr_vcpus, vm->mem_bytes, vmctl_vm_state_name(vm->state),
 	       vm->created_ns);
 	json_counters(stats, vm->counters, vm->exit_reasons);
+	json_io_ports(stats, vm->io_ports);
 	if (o->verbose || o->latency) {
 		printf(", \"vcpu_stats\": [");
 		for (i = 0; i < s->nr_vcpus; i++) {
 			printf("%s{\"vcpu\": %" PRIu32 ", ", i ? ", " : "", s->vcpus[i].vcpu_id);
 			json_counters(stats, s->vcpus[i].counters, s->vcpus[i].exit_reasons);
+			json_io_ports(stats, s->vcpus[i].io_ports);
 			if (o->latency)
 				json_latency(stats, &s->vcpus[i]);
 			printf("}");
@@ -277,6 +298,24 @@ static void print_reasons(struct vmctl_stats *stats, const uint64_t *reasons)
 			printf("  %-22s %16" PRIu64 "\n", name, reasons[r]);
 		else
 			printf("  reason %-15u %16" PRIu64 "\n", r, reasons[r]);
+	}
+}
+
+static void print_io_ports(struct vmctl_stats *stats, const uint64_t *io_ports)
+{
+	const struct vmctl_port_range_info *range;
+	unsigned int i;
+	char ports[24];
+
+	for (i = 0; (range = vmctl_stats_port_range(stats, i)); i++) {
+		if (!io_ports[i])
+			continue;
+		if (range->first == range->last)
+			snprintf(ports, sizeof(ports), "0x%x", range->first);
+		else
+			snprintf(ports, sizeof(ports), "0x%x-0x%x", range->first, range->last);
+		printf("  %-10s %-11s %16" PRIu64 "\n", range->name,
+		       vmctl_stats_port_range(stats, i + 1) ? ports : "rest", io_ports[i]);
 	}
 }
 
@@ -349,11 +388,14 @@ static void print_text(struct vmctl_stats *stats, const struct vmctl_vm_stats *s
 		print_counter(stats, i, vm->counters[i]);
 	printf("exits by reason:\n");
 	print_reasons(stats, vm->exit_reasons);
+	printf("port-I/O exits by port range:\n");
+	print_io_ports(stats, vm->io_ports);
 	for (v = 0; o->verbose && v < s->nr_vcpus; v++) {
 		printf("vCPU %" PRIu32 ":\n", s->vcpus[v].vcpu_id);
 		for (i = 0; i < VMCTL_STAT_NR; i++)
 			print_counter(stats, i, s->vcpus[v].counters[i]);
 		print_reasons(stats, s->vcpus[v].exit_reasons);
+		print_io_ports(stats, s->vcpus[v].io_ports);
 	}
 	if (o->latency)
 		print_latency(stats, s);

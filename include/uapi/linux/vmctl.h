@@ -427,20 +427,20 @@ enum vmctl_genl_cmd {
 	VMCTL_CMD_UNSPEC,
 	/*
 	 * Dump: one message per VM visible to the caller (VM_ID, NAME, PID,
-	 * UID, NR_VCPUS, MEM_BYTES, STATE, CREATED_NS, COUNTERS and
-	 * EXIT_REASONS summed over its vCPUs).  Optional VM_ID: only that VM
+	 * UID, NR_VCPUS, MEM_BYTES, STATE, CREATED_NS, COUNTERS, EXIT_REASONS
+	 * and IO_PORTS summed over its vCPUs).  Optional VM_ID: only that VM
 	 * (-ENOENT if not visible).
 	 */
 	VMCTL_CMD_GET_VM,
 	/*
 	 * Dump of one VM's vCPUs: needs VM_ID (-EINVAL without, -ENOENT if
 	 * not visible); one message per vCPU with VM_ID, VCPU_ID, COUNTERS,
-	 * EXIT_REASONS and LATENCY.
+	 * EXIT_REASONS, LATENCY and IO_PORTS.
 	 */
 	VMCTL_CMD_GET_VCPU,
 	/*
 	 * Do: the descriptors, so that readers need no list of their own:
-	 * COUNTER_DESCS, EXIT_REASON_NAMES, LATENCY_BUCKETS.
+	 * COUNTER_DESCS, EXIT_REASON_NAMES, LATENCY_BUCKETS, IO_PORT_DESCS.
 	 */
 	VMCTL_CMD_GET_DESC,
 	/* Multicast on VMCTL_GENL_MCGRP_EVENTS: EVENT, VM_ID, PID, UID, NAME. */
@@ -486,6 +486,20 @@ enum vmctl_genl_attr {
 	VMCTL_ATTR_LATENCY_BUCKETS,	/* u32: buckets per histogram */
 	VMCTL_ATTR_EVENT,		/* u32: enum vmctl_genl_event */
 	VMCTL_ATTR_PAD,
+	/*
+	 * nested: attribute type i + 1 holds the port-I/O exits to user
+	 * space whose port lies in port range i (u64); empty ranges left out
+	 */
+	VMCTL_ATTR_IO_PORTS,
+	/*
+	 * nested: attribute type i + 1 is a nested descriptor of port range
+	 * i: DESC_NAME (e.g. "com1"), PORT_FIRST, PORT_LAST.  Ranges do not
+	 * overlap, except the last, which takes every port no other range
+	 * holds.
+	 */
+	VMCTL_ATTR_IO_PORT_DESCS,
+	VMCTL_ATTR_PORT_FIRST,		/* u16 */
+	VMCTL_ATTR_PORT_LAST,		/* u16 */
 	__VMCTL_ATTR_MAX,
 };
 

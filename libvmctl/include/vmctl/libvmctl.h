@@ -206,11 +206,18 @@ struct vmctl_stats;
 
 #define VMCTL_STATS_MAX_REASONS		128	/* exit reasons kept per VM/vCPU */
 #define VMCTL_STATS_MAX_BUCKETS		32	/* latency buckets kept per reason */
+#define VMCTL_STATS_MAX_PORT_RANGES	16	/* port ranges kept per VM/vCPU */
 
 struct vmctl_stat_info {
 	const char *name;		/* e.g. "io_exits"; owned by the connection */
 	uint32_t unit;			/* enum vmctl_stat_unit */
 	uint32_t kind;			/* enum vmctl_stat_kind */
+};
+
+/* A range of ports whose exits are counted together, e.g. "com1". */
+struct vmctl_port_range_info {
+	const char *name;		/* owned by the connection */
+	uint16_t first, last;		/* inclusive */
 };
 
 struct vmctl_vm_info {
@@ -224,6 +231,8 @@ struct vmctl_vm_info {
 	char name[VMCTL_VM_NAME_LEN];
 	uint64_t counters[VMCTL_STAT_NR];	/* summed over its vCPUs */
 	uint64_t exit_reasons[VMCTL_STATS_MAX_REASONS];
+	/* port-I/O exits to user space, by vmctl_stats_port_range() */
+	uint64_t io_ports[VMCTL_STATS_MAX_PORT_RANGES];
 };
 
 struct vmctl_vcpu_info {
@@ -231,6 +240,7 @@ struct vmctl_vcpu_info {
 	uint32_t vcpu_id;
 	uint64_t counters[VMCTL_STAT_NR];
 	uint64_t exit_reasons[VMCTL_STATS_MAX_REASONS];
+	uint64_t io_ports[VMCTL_STATS_MAX_PORT_RANGES];
 	/* exits whose handling took [2^b, 2^(b+1)) ns, per reason */
 	uint64_t latency[VMCTL_STATS_MAX_REASONS][VMCTL_STATS_MAX_BUCKETS];
 };
@@ -268,6 +278,14 @@ const char *vmctl_stats_exit_reason_name(struct vmctl_stats *stats, unsigned int
 
 /* Latency buckets per exit reason the module keeps (at most VMCTL_STATS_MAX_BUCKETS). */
 unsigned int vmctl_stats_latency_buckets(struct vmctl_stats *stats);
+
+/*
+ * Port range i, by which io_ports[] counts port-I/O exits; NULL past the
+ * last.  The module's table of the usual PC devices' ports: no ranges
+ * overlap except the last, which holds every port no other range does.
+ */
+const struct vmctl_port_range_info *vmctl_stats_port_range(struct vmctl_stats *stats,
+							    unsigned int i);
 
 /*
  * Every VM the caller may see.  On success *listp is one allocation that
