@@ -728,7 +728,7 @@ static int __init vmctl_init(void)
 	if (ret)
 		return ret;
 	vmctl_caps_init();
-	vmctl_stats_init_clock();
+	vmctl_stats_init();
 
 	ret = vmctl_genl_init();
 	if (ret) {

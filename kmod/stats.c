@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Per-vCPU statistics: each counter described once (name, unit, kind),
- * the exit-path hook that backends call, and the RUN bookkeeping.
+ * the tables the exit-path hook reads (the hook itself is inline, in
+ * stats.h), and the RUN bookkeeping.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/bitops.h>
-#include <linux/nospec.h>
 #include <linux/math64.h>
+#include <linux/minmax.h>
 #include <linux/slab.h>
-#include <linux/timex.h>
-#include <asm/tsc.h>
 
 #include "core.h"
 
@@ -65,13 +63,39 @@ static unsigned int vmctl_port_range_of(u16 port)
 	return VMCTL_PORT_RANGES - 1;
 }
 
-static const enum vmctl_stat vmctl_class_counter[] = {
+static const enum vmctl_stat vmctl_class_stat[] = {
 	[VMCTL_EXIT_CLASS_OTHER]	= VMCTL_STAT_NR,
 	[VMCTL_EXIT_CLASS_IO]		= VMCTL_STAT_IO_EXITS,
 	[VMCTL_EXIT_CLASS_MMIO]		= VMCTL_STAT_MMIO_EXITS,
 	[VMCTL_EXIT_CLASS_HYPERCALL]	= VMCTL_STAT_HYPERCALLS,
 	[VMCTL_EXIT_CLASS_HALT]		= VMCTL_STAT_HALTS,
 };
+
+u32 vmctl_cycles_mult __read_mostly = 1U << VMCTL_CYCLES_SHIFT;
+u8 vmctl_reason_stat[VMCTL_MAX_EXIT_REASONS] __read_mostly;
+
+/* Reasons past VMCTL_MAX_EXIT_REASONS count only in the total. */
+static u32 vmctl_nr_reasons(void)
+{
+	return min_t(u32, vmctl_backend->nr_exit_reasons, VMCTL_MAX_EXIT_REASONS);
+}
+
+/*
+ * Exit timing reads the cycle counter, not ktime_get_ns(): where the
+ * clocksource is not the TSC (HPET in the emulated test machines), two
+ * clock reads per exit cost more than the exit itself.  The backend knows
+ * the counter's rate; an unknown rate (0) counts cycles as ns.
+ */
+void vmctl_stats_init(void)
+{
+	unsigned int khz = vmctl_backend->cycles_khz();
+	u32 i;
+
+	if (khz)
+		vmctl_cycles_mult = div_u64(1000000ULL << VMCTL_CYCLES_SHIFT, khz);
+	for (i = 0; i < vmctl_nr_reasons(); i++)
+		vmctl_reason_stat[i] = vmctl_class_stat[vmctl_backend->exit_reasons[i].class];
+}
 
 /* One allocation: the structure, then the per-reason arrays. */
 static size_t vmctl_vcpu_stats_size(u32 nr_reasons)
@@ -82,7 +106,7 @@ static size_t vmctl_vcpu_stats_size(u32 nr_reasons)
 
 struct vmctl_vcpu_stats *vmctl_vcpu_stats_alloc(void)
 {
-	u32 nr_reasons = vmctl_backend->nr_exit_reasons;
+	u32 nr_reasons = vmctl_nr_reasons();
 	struct vmctl_vcpu_stats *stats;
 
 	stats = vmctl_zalloc_accounted(vmctl_vcpu_stats_size(nr_reasons));
@@ -99,36 +123,6 @@ void vmctl_vcpu_stats_free(struct vmctl_vcpu_stats *stats)
 	if (stats)
 		vmctl_free_accounted(stats,
 				     vmctl_vcpu_stats_size(stats->nr_reasons));
-}
-
-static unsigned int vmctl_latency_bucket(u64 ns)
-{
-	unsigned int bucket = ns ? fls64(ns) - 1 : 0;
-
-	return min_t(unsigned int, bucket, VMCTL_LATENCY_BUCKETS - 1);
-}
-
-/*
- * Exit timing reads the cycle counter, not ktime_get_ns(): where the
- * clocksource is not the TSC (HPET in the emulated test machines), two
- * clock reads per exit cost more than the exit itself.  Cycles become ns
- * with one multiply: ns = cycles * vmctl_ns_per_cycle_x2_24 >> 24.
- */
-#define VMCTL_CYCLES_SHIFT	24
-static u32 vmctl_ns_per_cycle_x2_24 = 1U << VMCTL_CYCLES_SHIFT;
-
-void vmctl_stats_init_clock(void)
-{
-	/* tsc_khz is 0 only without a usable TSC: count cycles as ns. */
-	if (tsc_khz)
-		vmctl_ns_per_cycle_x2_24 =
-			div_u64(1000000ULL << VMCTL_CYCLES_SHIFT, tsc_khz);
-}
-
-static inline u64 vmctl_cycles_to_ns(u64 cycles)
-{
-	return mul_u64_u32_shr(cycles, vmctl_ns_per_cycle_x2_24,
-			       VMCTL_CYCLES_SHIFT);
 }
 
 void vmctl_stats_run_begin(struct vmctl_vcpu *vcpu)
@@ -168,36 +162,3 @@ void vmctl_stats_run_end(struct vmctl_vcpu *vcpu, long ret, u32 exit_reason)
 		state = VMCTL_VCPU_SHUTDOWN;
 	WRITE_ONCE(stats->state, state);
 }
-
-#ifndef VMCTL_NO_STATS
-u64 vmctl_stats_exit_begin(struct vmctl_vcpu *vcpu)
-{
-	struct vmctl_vcpu_stats *stats = vcpu->stats;
-	u64 now = get_cycles();
-
-	vmctl_stat_add(&stats->counters[VMCTL_STAT_GUEST_NS],
-		       vmctl_cycles_to_ns(now - stats->last_cycles));
-	return now;
-}
-
-void vmctl_stats_exit_end(struct vmctl_vcpu *vcpu, u32 reason, u64 begin)
-{
-	struct vmctl_vcpu_stats *stats = vcpu->stats;
-	u64 now = get_cycles();
-	u64 host_ns = vmctl_cycles_to_ns(now - begin);
-	enum vmctl_stat class_counter;
-
-	stats->last_cycles = now;
-	vmctl_stat_add(&stats->counters[VMCTL_STAT_EXITS], 1);
-	vmctl_stat_add(&stats->counters[VMCTL_STAT_HOST_NS], host_ns);
-	/* A reason the backend does not describe counts only in the total. */
-	if (reason >= stats->nr_reasons)
-		return;
-	reason = array_index_nospec(reason, stats->nr_reasons);
-	vmctl_stat_add(&stats->exits_by_reason[reason], 1);
-	vmctl_stat_add(&stats->latency[reason][vmctl_latency_bucket(host_ns)], 1);
-	class_counter = vmctl_class_counter[vmctl_backend->exit_reasons[reason].class];
-	if (class_counter != VMCTL_STAT_NR)
-		vmctl_stat_add(&stats->counters[class_counter], 1);
-}
-#endif

@@ -9,8 +9,12 @@
 #ifndef VMCTL_KMOD_STATS_H
 #define VMCTL_KMOD_STATS_H
 
+#include <linux/bitops.h>
 #include <linux/compiler.h>
-#include <linux/timekeeping.h>
+#include <linux/math64.h>
+#include <linux/minmax.h>
+#include <linux/nospec.h>
+#include <linux/timex.h>
 #include <linux/types.h>
 #include <linux/vmctl.h>
 
@@ -91,16 +95,69 @@ static inline void vmctl_stat_add(u64 *counter, u64 delta)
 	WRITE_ONCE(*counter, *counter + delta);
 }
 
-void vmctl_stats_init_clock(void);
+void vmctl_stats_init(void);
 void vmctl_stats_run_begin(struct vmctl_vcpu *vcpu);
 void vmctl_stats_run_end(struct vmctl_vcpu *vcpu, long ret, u32 exit_reason);
+
+/*
+ * The exit path's share, inline: it runs on every exit, in-kernel ones
+ * included, and two calls cost more than what they count.  Set once at
+ * load by vmctl_stats_init(), read on every exit:
+ *   vmctl_cycles_mult: ns = cycles * vmctl_cycles_mult >> VMCTL_CYCLES_SHIFT
+ *   vmctl_reason_stat: the summary counter of each backend exit reason
+ *                      (VMCTL_STAT_NR: none)
+ */
+#define VMCTL_CYCLES_SHIFT	24
+#define VMCTL_MAX_EXIT_REASONS	128
+
+extern u32 vmctl_cycles_mult;
+extern u8 vmctl_reason_stat[VMCTL_MAX_EXIT_REASONS];
+
+static inline u64 vmctl_cycles_to_ns(u64 cycles)
+{
+	return mul_u64_u32_shr(cycles, vmctl_cycles_mult, VMCTL_CYCLES_SHIFT);
+}
+
+static inline unsigned int vmctl_latency_bucket(u64 ns)
+{
+	unsigned int bucket = ns ? fls64(ns) - 1 : 0;
+
+	return min_t(unsigned int, bucket, VMCTL_LATENCY_BUCKETS - 1);
+}
 
 #ifdef VMCTL_NO_STATS
 /* Built without counters (to measure their cost): the exit path as before. */
 #define vmctl_stats_timed_exit(vcpu, reason, handling)	(handling)
 #else
-u64 vmctl_stats_exit_begin(struct vmctl_vcpu *vcpu);
-void vmctl_stats_exit_end(struct vmctl_vcpu *vcpu, u32 reason, u64 begin);
+static __always_inline u64 vmctl_stats_exit_begin(struct vmctl_vcpu_stats *stats)
+{
+	u64 now = get_cycles();
+
+	vmctl_stat_add(&stats->counters[VMCTL_STAT_GUEST_NS],
+		       vmctl_cycles_to_ns(now - stats->last_cycles));
+	return now;
+}
+
+static __always_inline void vmctl_stats_exit_end(struct vmctl_vcpu_stats *stats,
+						 u32 reason, u64 begin)
+{
+	u64 now = get_cycles();
+	u64 host_ns = vmctl_cycles_to_ns(now - begin);
+	unsigned int counter;
+
+	stats->last_cycles = now;
+	vmctl_stat_add(&stats->counters[VMCTL_STAT_EXITS], 1);
+	vmctl_stat_add(&stats->counters[VMCTL_STAT_HOST_NS], host_ns);
+	/* A reason the backend does not describe counts only in the total. */
+	if (reason >= stats->nr_reasons)
+		return;
+	reason = array_index_nospec(reason, stats->nr_reasons);
+	vmctl_stat_add(&stats->exits_by_reason[reason], 1);
+	vmctl_stat_add(&stats->latency[reason][vmctl_latency_bucket(host_ns)], 1);
+	counter = vmctl_reason_stat[reason];
+	if (counter < VMCTL_STAT_NR)
+		vmctl_stat_add(&stats->counters[counter], 1);
+}
 
 /*
  * The backends' one hook: evaluates handling (the handling of one exit of
@@ -109,10 +166,10 @@ void vmctl_stats_exit_end(struct vmctl_vcpu *vcpu, u32 reason, u64 begin);
  */
 #define vmctl_stats_timed_exit(vcpu, reason, handling)			\
 	({								\
-		struct vmctl_vcpu *__vcpu = (vcpu);			\
-		u64 __begin = vmctl_stats_exit_begin(__vcpu);		\
+		struct vmctl_vcpu_stats *__stats = (vcpu)->stats;	\
+		u64 __begin = vmctl_stats_exit_begin(__stats);		\
 		typeof(handling) __result = (handling);			\
-		vmctl_stats_exit_end(__vcpu, reason, __begin);		\
+		vmctl_stats_exit_end(__stats, reason, __begin);		\
 		__result;						\
 	})
 #endif

@@ -118,6 +118,13 @@ struct vmctl_backend_ops {
 	int (*set_regs)(struct vmctl_vcpu *vcpu, const struct vmctl_regs *regs);
 	int (*get_sregs)(struct vmctl_vcpu *vcpu, struct vmctl_sregs *sregs);
 	int (*set_sregs)(struct vmctl_vcpu *vcpu, const struct vmctl_sregs *sregs);
+
+	/*
+	 * The rate of get_cycles(), by which the statistics turn the time
+	 * spent in guest and host into ns; 0 if unknown.  Asked once, after
+	 * probe().
+	 */
+	unsigned int (*cycles_khz)(void);
 };
 
 extern const struct vmctl_backend_ops vmctl_vmx_ops;

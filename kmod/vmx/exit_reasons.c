@@ -1,9 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * VMX basic exit reasons as the statistics show them (SDM appendix "VMX
- * Basic Exit Reasons"), with the summary counter each one feeds.
+ * Basic Exit Reasons"), with the summary counter each one feeds, and the
+ * rate of the clock they time exits with.
  */
+#include <asm/tsc.h>
+
 #include "vmx.h"
+
+/* get_cycles() is RDTSC here: 0 without a usable TSC. */
+unsigned int vmx_cycles_khz(void)
+{
+	return tsc_khz;
+}
 
 const struct vmctl_exit_reason_desc vmx_exit_reasons[VMX_NR_EXIT_REASONS] = {
 	[0] = { "EXCEPTION_NMI" },

@@ -710,4 +710,5 @@ const struct vmctl_backend_ops vmctl_vmx_ops = {
 	.set_regs	= vmx_set_regs,
 	.get_sregs	= vmx_get_sregs,
 	.set_sregs	= vmx_set_sregs,
+	.cycles_khz	= vmx_cycles_khz,
 };

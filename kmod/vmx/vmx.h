@@ -256,6 +256,7 @@ void vmx_spec_enter_guest(struct vmx_vcpu *v);
 
 /* exit_reasons.c */
 extern const struct vmctl_exit_reason_desc vmx_exit_reasons[VMX_NR_EXIT_REASONS];
+unsigned int vmx_cycles_khz(void);
 
 /* state.c */
 u64 vmx_get_cr4(void);
