@@ -188,6 +188,18 @@ static void vmx_drop_user_return_ipi(void *unused)
 }
 
 /*
+ * On a CPU going offline, from its hotplug callback.  When it comes back
+ * its SYSCALL MSRs and TSC_AUX hold the kernel's boot values, so a record
+ * still saying "the guest's are loaded" would let the next entry skip
+ * loading them: the guest would run with the host's.  And the task that
+ * carries the notifier's flag may never return to user space here.
+ */
+void vmx_msr_cpu_offline(void)
+{
+	vmx_drop_user_return_ipi(NULL);
+}
+
+/*
  * Before the module goes away: no CPU may keep a guest value or a
  * notifier that points into the module.
  */

@@ -243,6 +243,7 @@ void vmx_guest_cpuid_xstate(u32 sub, u32 *eax, u32 *ebx, u32 *ecx, u32 *edx);
 /* msr.c */
 void vmx_setup_guest_msrs(void);
 void vmx_msr_exit(void);
+void vmx_msr_cpu_offline(void);
 void vmx_init_guest_msrs(struct vmx_vcpu *v);
 void vmx_msr_enter_guest(struct vmx_vcpu *v);
 void vmx_msr_exit_guest(struct vmx_vcpu *v);
