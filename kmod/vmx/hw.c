@@ -280,7 +280,7 @@ int vmx_enable(void)
 	int err, cpu;
 
 	if (vmx_rebooting)
-		return -EBUSY;
+		return -ESHUTDOWN;
 	err = vmx_alloc_vmxon_regions();
 	if (err)
 		return err;
