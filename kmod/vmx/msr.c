@@ -84,10 +84,16 @@ static const struct vmx_guest_msr vmx_guest_msrs[VMX_NR_GUEST_MSRS] = {
 					      EFER_NX) },
 };
 
-/* What this CPU's user-return MSRs hold, and the host values to restore. */
+/*
+ * What this CPU's user-return MSRs hold, and the host values to restore.
+ * The host's are read once per CPU: the kernel sets them when the CPU
+ * comes up and never again (TSC_AUX holds the CPU and node number), and
+ * the hotplug callback forgets them when the CPU goes offline.
+ */
 struct vmx_user_return {
 	struct user_return_notifier urn;
 	bool registered;
+	bool host_valid;	/* host[] has been read on this CPU */
 	u64 loaded_gen;		/* curr[] is the guest's of this generation */
 	u64 host[VMX_NR_USER_RETURN_MSRS];
 	u64 curr[VMX_NR_USER_RETURN_MSRS];
@@ -130,33 +136,55 @@ static void vmx_on_user_return(struct user_return_notifier *urn)
 
 /*
  * Before each entry, preemption off: the guest's SYSCALL MSRs and TSC_AUX
- * into the CPU unless they are there already.  The host's are read when
- * the notifier is armed, so they are exact even if the kernel changed
- * them (TSC_AUX holds the CPU and node number).
+ * into the CPU unless they are there already.  While the guest's EFER.SCE
+ * is clear, SYSCALL and SYSRET raise #UD and RDMSR/WRMSR of these MSRs
+ * exit, so nothing in the guest can see the real STAR, LSTAR, CSTAR and
+ * SFMASK: the host's stay (or are put back), and a return to user space
+ * has only TSC_AUX to restore.
  */
 static void vmx_load_user_return_msrs(struct vmx_vcpu *v)
 {
 	struct vmx_user_return *ur = this_cpu_ptr(&vmx_user_return);
+	unsigned int first_guest = v->guest_syscall ? 0 : VMX_MSR_TSC_AUX;
 	unsigned int i;
 
 	if (likely(ur->registered && ur->loaded_gen == v->guest_msr_gen))
 		return;
 	if (!ur->registered) {
-		for (i = 0; i < vmx_nr_user_return_msrs; i++) {
-			rdmsrl(vmx_guest_msrs[i].index, ur->host[i]);
-			ur->curr[i] = ur->host[i];
+		if (!ur->host_valid) {
+			for (i = 0; i < vmx_nr_user_return_msrs; i++)
+				rdmsrl(vmx_guest_msrs[i].index, ur->host[i]);
+			ur->host_valid = true;
 		}
+		/* The notifier put them back, or they never changed. */
+		memcpy(ur->curr, ur->host, sizeof(ur->curr));
 		ur->urn.on_user_return = vmx_on_user_return;
 		user_return_notifier_register(&ur->urn);
 		ur->registered = true;
 	}
 	for (i = 0; i < vmx_nr_user_return_msrs; i++) {
-		if (ur->curr[i] != v->guest_msr[i]) {
-			wrmsrl(vmx_guest_msrs[i].index, v->guest_msr[i]);
-			ur->curr[i] = v->guest_msr[i];
+		u64 want = i < first_guest ? ur->host[i] : v->guest_msr[i];
+
+		if (ur->curr[i] != want) {
+			wrmsrl(vmx_guest_msrs[i].index, want);
+			ur->curr[i] = want;
 		}
 	}
 	ur->loaded_gen = v->guest_msr_gen;
+}
+
+/*
+ * EFER changed (WRMSR or SET_SREGS): whether the SYSCALL MSRs must be the
+ * guest's follows SCE, so the next entry loads again.
+ */
+void vmx_msr_efer_changed(struct vmx_vcpu *v, u64 efer)
+{
+	bool syscall = efer & EFER_SCE;
+
+	if (syscall == v->guest_syscall)
+		return;
+	v->guest_syscall = syscall;
+	v->guest_msr_gen = atomic64_inc_return(&vmx_guest_msr_gen);
 }
 
 /* Interrupts off, just before entry. */
@@ -197,6 +225,7 @@ static void vmx_drop_user_return_ipi(void *unused)
 void vmx_msr_cpu_offline(void)
 {
 	vmx_drop_user_return_ipi(NULL);
+	this_cpu_ptr(&vmx_user_return)->host_valid = false;
 }
 
 /*
@@ -229,6 +258,7 @@ void vmx_setup_guest_msrs(void)
 void vmx_init_guest_msrs(struct vmx_vcpu *v)
 {
 	memset(v->guest_msr, 0, sizeof(v->guest_msr));
+	v->guest_syscall = false;	/* EFER is 0 at reset */
 	v->guest_msr_gen = atomic64_inc_return(&vmx_guest_msr_gen);
 }
 
