@@ -15,6 +15,8 @@
 #define OWNER	"this process did not create the VM (e.g. a child after fork())"
 #define BUSY	"the vCPU is in use by another thread"
 #define NULLARG	"invalid argument (a NULL handle or pointer)"
+#define REBOOTING	"the host is rebooting (reboot or kexec): the vmctl module has " \
+	"turned VT-x off for good"
 
 const struct err_msg err_msgs[] = {
 	/* The system handle */
@@ -46,6 +48,7 @@ const struct err_msg err_msgs[] = {
 	{ "vmctl_vm_create", -EBUSY, "another hypervisor holds VT-x (e.g. kvm_intel): see dmesg" },
 	{ "vmctl_vm_create", -ENOMEM, "out of memory" },
 	{ "vmctl_vm_create", -EMFILE, "too many open files" },
+	{ "vmctl_vm_create", -ESHUTDOWN, REBOOTING },
 	{ "vmctl_vm_mem_add", -EINVAL, "invalid guest memory: unaligned, empty, wrapping or beyond "
 	  "the guest's physical address width, too large, or unknown flags" },
 	{ "vmctl_vm_mem_add", -EEXIST, "the range overlaps guest memory already added" },
@@ -145,11 +148,13 @@ const struct err_msg err_msgs[] = {
 	{ "vmctl_vcpu_run", -EINVAL, "the vCPU was shut down (triple fault), or a NULL argument" },
 	{ "vmctl_vcpu_run", -EINTR, "interrupted by a signal or vmctl_vcpu_request_exit()" },
 	{ "vmctl_vcpu_run", -EBUSY, "the vCPU is running in another thread" },
+	{ "vmctl_vcpu_run", -ESHUTDOWN, REBOOTING },
 	{ "vmctl_vcpu_run", -EIO, OWNER },
 	{ "vmctl_vcpu_complete_in", -EINVAL, "no IN is pending on this vCPU" },
 	{ "vmctl_vcpu_run_loop", -EINVAL, "the vCPU was shut down (triple fault), or a NULL argument" },
 	{ "vmctl_vcpu_run_loop", -EINTR, "interrupted by a signal or vmctl_vcpu_request_exit()" },
 	{ "vmctl_vcpu_run_loop", -EBUSY, "the vCPU is running in another thread" },
+	{ "vmctl_vcpu_run_loop", -ESHUTDOWN, REBOOTING },
 	{ "vmctl_vcpu_run_loop", -EIO, OWNER },
 
 	/* Single registers */
@@ -213,6 +218,8 @@ VMCTL_EXPORT const char *vmctl_strerror(int err)
 	/* Only what means one thing whichever call returned it. */
 	if (err == -EPROTO)
 		return "the vmctl module speaks another API version than this library";
+	if (err == -ESHUTDOWN)
+		return REBOOTING;
 	return strerror(-err);
 }
 

@@ -280,7 +280,7 @@ int vmx_enable(void)
 	int err, cpu;
 
 	if (vmx_rebooting)
-		return -EBUSY;
+		return -ESHUTDOWN;
 	err = vmx_alloc_vmxon_regions();
 	if (err)
 		return err;
@@ -351,6 +351,7 @@ static int vmx_cpu_offline(unsigned int cpu)
 	local_irq_disable();
 	vmx_cpu_off();
 	local_irq_enable();
+	vmx_msr_cpu_offline();
 	return 0;
 }
 

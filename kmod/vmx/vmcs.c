@@ -114,7 +114,11 @@ void vmx_vcpu_get(struct vmx_vcpu *v)
 
 int vmx_vcpu_put(void)
 {
-	int err = vmx_take_insn_failure(NULL) ? -EIO : 0;
+	int err = 0;
+
+	/* The reboot notifier's VMXOFF, not the VMCS, made it fail. */
+	if (vmx_take_insn_failure(NULL))
+		err = READ_ONCE(vmx_rebooting) ? -ESHUTDOWN : -EIO;
 
 	preempt_enable();
 	return err;

@@ -603,7 +603,7 @@ static int vmx_vcpu_run(struct vmctl_vcpu *vcpu)
 	if (v->shutdown)
 		return -EINVAL;
 	if (READ_ONCE(vmx_rebooting))
-		return -EIO;
+		return -ESHUTDOWN;
 	vmx_report_exit(v, VMCTL_EXIT_NONE);
 
 	if (v->check_guest_state) {
@@ -629,7 +629,7 @@ static int vmx_vcpu_run(struct vmctl_vcpu *vcpu)
 			return -EINTR;
 		}
 		if (READ_ONCE(vmx_rebooting))
-			return -EIO;
+			return -ESHUTDOWN;
 
 		if (v->load_pdptes) {
 			/* PAE paging was turned on by the guest: fetch PDPTEs. */
@@ -677,7 +677,7 @@ static int vmx_vcpu_run(struct vmctl_vcpu *vcpu)
 insn_failed:
 	/* VMX was turned off for a reboot: that, not the VMCS, failed. */
 	if (READ_ONCE(vmx_rebooting))
-		return -EIO;
+		return -ESHUTDOWN;
 	{
 		u64 data[1] = { error };
 

@@ -90,6 +90,7 @@ struct vmx_vcpu {
 	u64 kernel_gs_base;
 	u64 guest_msr[VMX_NR_GUEST_MSRS];	/* by enum vmx_guest_msr_slot */
 	u64 guest_msr_gen;		/* see msr.c */
+	bool guest_syscall;		/* EFER.SCE: its SYSCALL MSRs must be loaded */
 	void *fpu;			/* XSAVE (or FXSAVE) image */
 	unsigned int fpu_order;
 	bool load_pdptes;		/* PAE paging changed: refetch PDPTEs */
@@ -243,6 +244,8 @@ void vmx_guest_cpuid_xstate(u32 sub, u32 *eax, u32 *ebx, u32 *ecx, u32 *edx);
 /* msr.c */
 void vmx_setup_guest_msrs(void);
 void vmx_msr_exit(void);
+void vmx_msr_cpu_offline(void);
+void vmx_msr_efer_changed(struct vmx_vcpu *v, u64 efer);
 void vmx_init_guest_msrs(struct vmx_vcpu *v);
 void vmx_msr_enter_guest(struct vmx_vcpu *v);
 void vmx_msr_exit_guest(struct vmx_vcpu *v);

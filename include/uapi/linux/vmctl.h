@@ -307,7 +307,8 @@ struct vmctl_run {
 /* ioctls                                                                      */
 /*                                                                            */
 /* Common errors: -EFAULT bad user pointer; -EINVAL nonzero pad/reserved       */
-/* or flags; -ENOTTY unknown ioctl; -EIO caller is not the owning process.     */
+/* or flags; -ENOTTY unknown ioctl; -EIO caller is not the owning process;    */
+/* -ESHUTDOWN the host is rebooting (reboot, kexec) and VT-x is off for good.  */
 /* ------------------------------------------------------------------------ */
 
 /* /dev/vmctl */
@@ -321,7 +322,7 @@ struct vmctl_run {
 /*
  * Returns a new VM fd (O_CLOEXEC).  Errors: -EINVAL flags/pad/reserved not 0;
  * -EBUSY another hypervisor holds VMX on some CPU (the module logs what to
- * do); -ENOMEM; -EMFILE.
+ * do); -ENOMEM; -EMFILE; -ESHUTDOWN the host is rebooting.
  */
 #define VMCTL_CREATE_VM		_IOW(VMCTL_IOCTL_MAGIC, 0x02, struct vmctl_create_vm)
 
@@ -381,8 +382,9 @@ struct vmctl_run {
  * the mmap()ed struct vmctl_run.  Returns 0, or: -EINTR a signal is pending or
  * immediate_exit was set (exit_reason VMCTL_EXIT_INTR); -EINVAL the vCPU is
  * shut down (after VMCTL_EXIT_SHUTDOWN); -EBUSY the vCPU is running in
- * another thread; -EIO the host is rebooting and has turned VT-x off (also
- * for a RUN that was in the guest then).
+ * another thread; -ESHUTDOWN the host is rebooting (reboot, kexec) and has
+ * turned VT-x off (also for a RUN that was in the guest then); -EIO the
+ * caller is not the owning process, as for every ioctl.
  */
 #define VMCTL_RUN		_IO(VMCTL_IOCTL_MAGIC, 0x20)
 

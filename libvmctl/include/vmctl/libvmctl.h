@@ -18,7 +18,9 @@
  *   - On failure a function leaves its out-pointers (and every other
  *     output) unchanged.
  *   - -EIO from a function that calls the kernel means this process did
- *     not create the VM (e.g. a child after fork()).
+ *     not create the VM (e.g. a child after fork()).  -ESHUTDOWN from one
+ *     means the host is rebooting (reboot, kexec) and the module has
+ *     turned VT-x off for good; vmctl_strerror() says so for any call.
  *   - Whoever creates destroys: an _open() or _create() function hands
  *     out a handle that the caller releases with the matching _close() or
  *     _destroy().  A VM
@@ -125,7 +127,7 @@ const char *vmctl_strerror(int err);
  * Creates a VM.  On success stores a new handle in *vmp (free with
  * vmctl_vm_destroy()).  Errors: -EBUSY another hypervisor holds VT-x (the
  * kernel log says what to do); -ENOMEM; -EMFILE too many open files;
- * -EINVAL sys or vmp is NULL.
+ * -ESHUTDOWN the host is rebooting; -EINVAL sys or vmp is NULL.
  */
 int vmctl_vm_create(struct vmctl_sys *sys, struct vmctl_vm **vmp);
 
@@ -540,7 +542,8 @@ struct vmctl_exit {
  * run again to continue); -EINVAL the vCPU shut down (triple fault) and
  * can never run again, whatever registers are set since (exit->reason is
  * VMCTL_EXIT_SHUTDOWN and exit->message says so), or a NULL argument;
- * -EBUSY running in another thread; -EIO.
+ * -EBUSY running in another thread; -ESHUTDOWN the host is rebooting and
+ * VT-x is off (a guest that was running is stopped for good); -EIO.
  */
 int vmctl_vcpu_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit);
 
@@ -559,7 +562,7 @@ int vmctl_vcpu_complete_in(struct vmctl_vcpu *vcpu, uint32_t value);
  * device were there (an IN reads all ones), unless registers are set
  * first (see "Pending IN").  Returns 0 with *exit filled.  Errors, as
  * vmctl_vcpu_run(): -EINTR (exit->reason is VMCTL_EXIT_INTR; calling
- * again resumes); -EINVAL; -EBUSY; -EIO.
+ * again resumes); -EINVAL; -EBUSY; -ESHUTDOWN; -EIO.
  */
 int vmctl_vcpu_run_loop(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit);
 
