@@ -195,6 +195,7 @@ int vmx_set_cpuid(struct vmctl_vcpu *vcpu, const struct vmctl_cpuid_entry *entri
 	}
 	for (i = 0; i < nent; i++)
 		vmx_cpuid_clamp(&t->entries[i], &xsave);
+	vmx_cpuid_index(t);
 	vmx_cpuid_free(v);
 	v->cpuid = t;
 	return 0;

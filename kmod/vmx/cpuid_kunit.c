@@ -112,10 +112,14 @@ static struct vmx_cpuid_table *make_table(struct kunit *test,
 	memcpy(t->entries, e, n * sizeof(*e));
 	t->nent = n;
 	KUNIT_ASSERT_EQ(test, vmx_cpuid_check_and_sort(t->entries, n), 0);
+	vmx_cpuid_index(t);
 	return t;
 }
 
-/* Basic leaves 0-0xd, 0x40000000-1, 0x80000000-8, as on Bochs's Haswell. */
+/*
+ * Basic leaves 0-0xd, 0x40000000-1, 0x80000000-8, as on Bochs's Haswell,
+ * and two leaves beyond the direct index (vmx_cpuid_index()).
+ */
 static const struct vmctl_cpuid_entry lookup_entries[] = {
 	{ .function = 0, .eax = 0xd },
 	{ .function = 1, .eax = 0x100 },
@@ -124,6 +128,10 @@ static const struct vmctl_cpuid_entry lookup_entries[] = {
 	{ .function = 4, .index = 3, .flags = SIG, .eax = 0x403 },
 	{ .function = 0xd, .index = 0, .flags = SIG, .eax = 0xd00 },
 	{ .function = 0xd, .index = 2, .flags = SIG, .eax = 0xd02 },
+	/* beyond leaf 0's EAX and the direct index: found by the search */
+	{ .function = 0x20, .index = 0, .flags = SIG, .eax = 0x2000 },
+	{ .function = 0x20, .index = 1, .flags = SIG, .eax = 0x2001 },
+	{ .function = 0x30, .eax = 0x3000 },
 	{ .function = 0x40000000, .eax = 0x40000001 },
 	{ .function = 0x80000000, .eax = 0x80000008 },
 	{ .function = 0x80000001, .eax = 0x80000100 },
@@ -148,6 +156,10 @@ static void lookup_indexed_leaf_matches_index_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lookup_eax(t, 4, 4), 0xdeadU);
 	KUNIT_EXPECT_EQ(test, lookup_eax(t, 0xd, 2), 0xd02U);
 	KUNIT_EXPECT_EQ(test, lookup_eax(t, 0xd, 1), 0xdeadU);
+	KUNIT_EXPECT_EQ(test, lookup_eax(t, 0x20, 0), 0x2000U);
+	KUNIT_EXPECT_EQ(test, lookup_eax(t, 0x20, 1), 0x2001U);
+	/* No 0x20.2 and 0x20 is beyond leaf 0's EAX: 0xd.2 answers. */
+	KUNIT_EXPECT_EQ(test, lookup_eax(t, 0x20, 2), 0xd02U);
 }
 
 static void lookup_plain_leaf_ignores_index_test(struct kunit *test)
@@ -159,6 +171,7 @@ static void lookup_plain_leaf_ignores_index_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lookup_eax(t, 1, 5), 0x100U);
 	KUNIT_EXPECT_EQ(test, lookup_eax(t, 1, 0xffffffff), 0x100U);
 	KUNIT_EXPECT_EQ(test, lookup_eax(t, 0x80000001, 9), 0x80000100U);
+	KUNIT_EXPECT_EQ(test, lookup_eax(t, 0x30, 7), 0x3000U);
 	KUNIT_EXPECT_EQ(test, lookup_eax(t, 2, 0), 0xdeadU);	/* in range: zero */
 	KUNIT_EXPECT_EQ(test, lookup_eax(t, 0x80000005, 0), 0xdeadU);
 }

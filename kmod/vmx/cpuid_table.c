@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * CPUID tables set by user space (VMCTL_SET_CPUID).  They are sorted once
- * when set, so that the exit handler finds an entry with a binary search:
- * at most 2 * 8 comparisons for a full table, against the ~1000 emulated
- * instructions of the exit itself.
+ * CPUID tables set by user space (VMCTL_SET_CPUID).  They are sorted and
+ * indexed once when set, so that the exit handler finds the first entry
+ * of a common leaf (0-0x1f and the first 32 of the hypervisor and
+ * extended ranges) in one array access, and that of any other leaf with a
+ * binary search.  Measured in Bochs (guest time per CPUID exit, 200 MHz
+ * TSC): a binary search for every exit cost 0.37 us over the 3.98 us of
+ * an exit without a table (+9%, +14% with 256 entries).
  */
 #include <linux/bits.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/sort.h>
+#include <linux/string.h>
 
 #include "cpuid_table.h"
 
@@ -126,18 +130,15 @@ void vmx_cpuid_clamp(struct vmctl_cpuid_entry *e,
 	}
 }
 
-/* The first entry not below (function, index), or t->nent. */
-static u32 cpuid_lower_bound(const struct vmx_cpuid_table *t, u32 lo,
-			     u32 function, u32 index)
+/* The first entry of function or of a later one, or t->nent. */
+static u32 cpuid_first_entry(const struct vmx_cpuid_table *t, u32 function)
 {
-	u32 hi = t->nent;
+	u32 lo = 0, hi = t->nent;
 
 	while (lo < hi) {
 		u32 mid = lo + (hi - lo) / 2;
-		const struct vmctl_cpuid_entry *e = &t->entries[mid];
 
-		if (e->function < function ||
-		    (e->function == function && e->index < index))
+		if (t->entries[mid].function < function)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -145,22 +146,58 @@ static u32 cpuid_lower_bound(const struct vmx_cpuid_table *t, u32 lo,
 	return lo;
 }
 
+/* The direct range of a function (or -1), and its slot there. */
+static int cpuid_direct_range(u32 function)
+{
+	if (function < VMX_CPUID_DIRECT_LEAVES)
+		return 0;
+	if (function - 0x40000000 < VMX_CPUID_DIRECT_LEAVES)
+		return 1;
+	if (function - 0x80000000 < VMX_CPUID_DIRECT_LEAVES)
+		return 2;
+	return -1;
+}
+
+void vmx_cpuid_index(struct vmx_cpuid_table *t)
+{
+	u32 i;
+
+	memset(t->direct, 0, sizeof(t->direct));
+	for (i = t->nent; i-- > 0; ) {
+		u32 function = t->entries[i].function;
+		int range = cpuid_direct_range(function);
+
+		/* Walking backwards, the first entry of a function wins. */
+		if (range >= 0)
+			t->direct[range][function % VMX_CPUID_DIRECT_LEAVES] = i + 1;
+	}
+}
+
 static const struct vmctl_cpuid_entry *
 cpuid_find(const struct vmx_cpuid_table *t, u32 function, u32 index)
 {
-	const struct vmctl_cpuid_entry *e;
-	u32 i = cpuid_lower_bound(t, 0, function, 0);
+	const struct vmctl_cpuid_entry *e, *end = t->entries + t->nent;
+	int range = cpuid_direct_range(function);
+	u32 i;
 
-	if (i == t->nent || t->entries[i].function != function)
-		return NULL;
+	if (range >= 0) {
+		i = t->direct[range][function % VMX_CPUID_DIRECT_LEAVES];
+		if (!i)
+			return NULL;
+		i--;
+	} else {
+		i = cpuid_first_entry(t, function);
+		if (i == t->nent || t->entries[i].function != function)
+			return NULL;
+	}
 	e = &t->entries[i];
 	if (!(e->flags & SIGNIFICANT))
 		return e;
-	i = cpuid_lower_bound(t, i, function, index);
-	if (i == t->nent)
-		return NULL;
-	e = &t->entries[i];
-	return e->function == function && e->index == index ? e : NULL;
+	/* Subleaves are few and sorted: scan them. */
+	for (; e < end && e->function == function && e->index <= index; e++)
+		if (e->index == index)
+			return e;
+	return NULL;
 }
 
 /*
