@@ -27,4 +27,9 @@ int vmctl_genl_vm_add(struct vmctl_vm *vm);
 void vmctl_genl_vm_del(struct vmctl_vm *vm);
 void vmctl_genl_announce(struct vmctl_vm *vm, enum vmctl_genl_event event);
 
+/* cpuid.c: the CPUID ioctls. */
+long vmctl_vcpu_set_cpuid(struct vmctl_vcpu *vcpu, void __user *argp);
+long vmctl_vcpu_get_cpuid(struct vmctl_vcpu *vcpu, void __user *argp);
+long vmctl_dev_get_supported_cpuid(void __user *argp);
+
 #endif /* VMCTL_KMOD_CORE_H */

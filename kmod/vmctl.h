@@ -125,6 +125,16 @@ struct vmctl_backend_ops {
 	 * probe().
 	 */
 	unsigned int (*cycles_khz)(void);
+	 * CPUID (kmod/cpuid.c copies and locks).  set_cpuid() checks the
+	 * entries (nent <= VMCTL_CPUID_MAX_ENTRIES) and replaces the vCPU's
+	 * table, under run_lock.  The getters fill up to *nent entries and
+	 * set *nent to the table's size, -E2BIG if that did not fit.
+	 */
+	int (*set_cpuid)(struct vmctl_vcpu *vcpu,
+			 const struct vmctl_cpuid_entry *entries, u32 nent);
+	int (*get_cpuid)(struct vmctl_vcpu *vcpu,
+			 struct vmctl_cpuid_entry *entries, u32 *nent);
+	int (*get_supported_cpuid)(struct vmctl_cpuid_entry *entries, u32 *nent);
 };
 
 extern const struct vmctl_backend_ops vmctl_vmx_ops;

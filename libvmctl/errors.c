@@ -17,6 +17,7 @@
 #define NULLARG	"invalid argument (a NULL handle or pointer)"
 #define REBOOTING	"the host is rebooting (reboot or kexec): the vmctl module has " \
 	"turned VT-x off for good"
+#define NO_CPUID	"the vmctl module has no CPUID tables (too old)"
 
 const struct err_msg err_msgs[] = {
 	/* The system handle */
@@ -210,6 +211,30 @@ const struct err_msg err_msgs[] = {
 	{ "vmctl_ucall_get", -EINVAL, NULLARG },
 	{ "vmctl_ucall_get", -EBUSY, BUSY },
 	{ "vmctl_ucall_get", -EIO, OWNER },
+
+	/* CPUID */
+	{ "vmctl_sys_get_supported_cpuid", -EINVAL, NULLARG },
+	{ "vmctl_sys_get_supported_cpuid", -ENOTSUP, NO_CPUID },
+	{ "vmctl_cpuid_default", -EINVAL, NULLARG },
+	{ "vmctl_cpuid_default", -ENOTSUP, NO_CPUID },
+	{ "vmctl_cpuid_set_entry", -EINVAL, "invalid entry (unknown flags, nonzero padding, an "
+	  "index without VMCTL_CPUID_FLAG_SIGNIFICANT_INDEX, or its function has entries "
+	  "with the other flag) or argument" },
+	{ "vmctl_cpuid_set_entry", -ENOSPC, "the CPUID table is full" },
+	{ "vmctl_vcpu_set_cpuid", -EINVAL, "the kernel refuses the CPUID table (unknown flags, "
+	  "nonzero padding, an index without VMCTL_CPUID_FLAG_SIGNIFICANT_INDEX, or one "
+	  "function with and without it) or a NULL argument" },
+	{ "vmctl_vcpu_set_cpuid", -EEXIST, "two CPUID entries for the same function and index" },
+	{ "vmctl_vcpu_set_cpuid", -E2BIG, "more CPUID entries than VMCTL_CPUID_MAX_ENTRIES" },
+	{ "vmctl_vcpu_set_cpuid", -ENOMEM, "out of memory" },
+	{ "vmctl_vcpu_set_cpuid", -EBUSY, BUSY },
+	{ "vmctl_vcpu_set_cpuid", -EIO, OWNER },
+	{ "vmctl_vcpu_set_cpuid", -ENOTSUP, NO_CPUID },
+	{ "vmctl_vcpu_get_cpuid", -EINVAL, NULLARG },
+	{ "vmctl_vcpu_get_cpuid", -ENOENT, "no CPUID table was set on this vCPU" },
+	{ "vmctl_vcpu_get_cpuid", -EBUSY, BUSY },
+	{ "vmctl_vcpu_get_cpuid", -EIO, OWNER },
+	{ "vmctl_vcpu_get_cpuid", -ENOTSUP, NO_CPUID },
 };
 const unsigned int err_nmsgs = sizeof(err_msgs) / sizeof(err_msgs[0]);
 

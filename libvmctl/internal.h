@@ -124,4 +124,7 @@ void vcpu_decode_exit(const struct vmctl_run *run, struct vmctl_exit *exit);
 /* Names a write to a read-only slot as such in exit (after decoding). */
 void vcpu_explain_ept_violation(const struct vmctl_vm *vm, struct vmctl_exit *exit);
 
+/* cpuid.c: the default table's rules, applied to a supported table. */
+void cpuid_apply_default_policy(struct vmctl_cpuid_table *t);
+
 #endif /* LIBVMCTL_INTERNAL_H */

@@ -144,6 +144,7 @@ static const struct {
 	{ VMCTL_CAP_EPT_AD_BITS,	"ept_ad_bits" },
 	{ VMCTL_CAP_PREEMPTION_TIMER,	"preemption_timer" },
 	{ VMCTL_CAP_DECODED_MMIO,	"decoded_mmio" },
+	{ VMCTL_CAP_CPUID,		"cpuid" },
 };
 
 VMCTL_EXPORT const char *vmctl_cap_name(uint64_t cap_bit)

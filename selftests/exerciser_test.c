@@ -148,6 +148,10 @@ static const struct known_ioctl known[] = {
 	{ VMCTL_SET_REGS, KIND_VCPU, sizeof(struct vmctl_regs), false },
 	{ VMCTL_GET_SREGS, KIND_VCPU, sizeof(struct vmctl_sregs), true },
 	{ VMCTL_SET_SREGS, KIND_VCPU, sizeof(struct vmctl_sregs), false },
+	{ VMCTL_GET_SUPPORTED_CPUID, KIND_DEV, sizeof(struct vmctl_cpuid), true },
+	{ VMCTL_SET_CPUID, KIND_VCPU, sizeof(struct vmctl_cpuid), false },
+	/* Without a table (never set here) -ENOENT comes before any write. */
+	{ VMCTL_GET_CPUID, KIND_VCPU, sizeof(struct vmctl_cpuid), false },
 };
 #define NKNOWN (sizeof(known) / sizeof(known[0]))
 

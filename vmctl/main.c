@@ -21,6 +21,7 @@ static void usage(FILE *f)
 "  info [--json]              show the module's versions, capabilities, limits, usage\n"
 "  list [--json]              one line per VM (root sees every user's VMs)\n"
 "  stats [OPTIONS] VM         a VM's counters and exits by reason (--help)\n"
+"  cpuid [--json]             the CPUID table a vCPU gets by default\n"
 "  help                       show this text\n"
 "\n"
 "Options of run:\n"
@@ -405,6 +406,8 @@ int main(int argc, char **argv)
 		return cmd_list(prog, argc - 2, argv + 2);
 	if (strcmp(cmd, "stats") == 0)
 		return cmd_stats(prog, argc - 2, argv + 2);
+	if (strcmp(cmd, "cpuid") == 0)
+		return cmd_cpuid(prog, argc - 2, argv + 2);
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
 	    strcmp(cmd, "-h") == 0) {
 		usage(stdout);

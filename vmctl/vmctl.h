@@ -30,6 +30,11 @@ enum {
 int cmd_list(const char *prog, int argc, char **argv);
 int cmd_stats(const char *prog, int argc, char **argv);
 
+/* ---- cpuid.c ---- */
+
+/* vmctl cpuid: argc/argv after the command's name. */
+int cmd_cpuid(const char *prog, int argc, char **argv);
+
 /* ---- options.c ---- */
 
 enum run_mode { MODE_REAL, MODE_LONG };

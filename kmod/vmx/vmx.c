@@ -114,6 +114,7 @@ static void vmx_fill_caps(struct vmctl_caps *caps)
 		f |= VMCTL_CAP_EPT_AD_BITS;
 	if (cpu_has_vmx_preemption_timer())
 		f |= VMCTL_CAP_PREEMPTION_TIMER;
+	f |= VMCTL_CAP_CPUID;
 	caps->backend = VMCTL_BACKEND_VMX;
 	caps->features = f;
 	caps->guest_phys_bits = min_t(u32, boot_cpu_data.x86_phys_bits,
@@ -216,6 +217,7 @@ static void vmx_unmap_pages(struct vmctl_vm *vm, u64 gpa, unsigned long npages)
 
 static void vmx_free_vcpu_memory(struct vmx_vcpu *v)
 {
+	vmx_cpuid_free(v);
 	if (v->fpu) {
 		free_pages((unsigned long)v->fpu, v->fpu_order);
 		vmctl_account_kernel_pages(-(1L << v->fpu_order));
@@ -379,61 +381,6 @@ static enum vmx_exit_action handle_triple_fault(struct vmx_vcpu *v)
 	return ACTION_EXIT_TO_USER;
 }
 
-static enum vmx_exit_action handle_cpuid(struct vmx_vcpu *v)
-{
-	u32 leaf = v->gpr[GPR_RAX], sub = v->gpr[GPR_RCX];
-	u32 eax, ebx, ecx, edx;
-
-	cpuid_count(leaf, sub, &eax, &ebx, &ecx, &edx);
-	switch (leaf) {
-	case 1:
-		/* No nested VMX or SMX; say that a hypervisor is present. */
-		ecx &= ~(BIT(5) | BIT(6) | BIT(21));	/* VMX, SMX, x2APIC */
-		ecx |= BIT(31);
-		ecx &= ~BIT(27);			/* OSXSAVE: guest's CR4 */
-		if (vmx_get_cr4() & X86_CR4_OSXSAVE)
-			ecx |= BIT(27);
-		ebx = (ebx & 0x00ffffff) | (v->vcpu->id << 24);
-		break;
-	case 7:
-		if (sub == 0) {
-			ecx &= ~(BIT(3) | BIT(4));	/* PKU, OSPKE */
-			edx &= ~(BIT(22) | BIT(24) | BIT(25));	/* AMX */
-		}
-		break;
-	case 0xa:
-		/* No PMU: RDPMC and the PMU MSRs exit. */
-		eax = 0;
-		ebx = 0;
-		ecx = 0;
-		edx = 0;
-		break;
-	case 0xd:
-		vmx_guest_cpuid_xstate(sub, &eax, &ebx, &ecx, &edx);
-		break;
-	case 0x40000000:
-		eax = 0x40000000;
-		ebx = 0x74636d76;			/* "vmct" */
-		ecx = 0x0000006c;			/* "l" */
-		edx = 0;
-		break;
-	default:
-		if (leaf > 0x40000000 && leaf < 0x40000100) {
-			eax = 0;
-			ebx = 0;
-			ecx = 0;
-			edx = 0;
-		}
-		break;
-	}
-	v->gpr[GPR_RAX] = eax;
-	v->gpr[GPR_RBX] = ebx;
-	v->gpr[GPR_RCX] = ecx;
-	v->gpr[GPR_RDX] = edx;
-	vmx_skip_exiting_instruction(v);
-	return ACTION_RESUME_GUEST;
-}
-
 /*
  * WBINVD and INVD would write back or drop the host's caches (INVD even
  * other VMs' and the host's dirty lines): the guest's memory is ordinary
@@ -464,7 +411,7 @@ static const vmx_exit_handler_t vmx_exit_handlers[VMX_NR_EXIT_REASONS] = {
 	[VMX_EXIT_EXCEPTION_NMI]	= handle_exception_nmi,
 	[VMX_EXIT_EXTERNAL_INTERRUPT]	= handle_external_interrupt,
 	[VMX_EXIT_TRIPLE_FAULT]		= handle_triple_fault,
-	[VMX_EXIT_CPUID]		= handle_cpuid,
+	[VMX_EXIT_CPUID]		= vmx_handle_cpuid,
 	[VMX_EXIT_HLT]			= handle_hlt,
 	[VMX_EXIT_INVD]			= handle_wbinvd,
 	[VMX_EXIT_CR_ACCESS]		= vmx_handle_cr_access,
@@ -491,7 +438,7 @@ static enum vmx_exit_action vmx_dispatch_exit(struct vmx_vcpu *v, u32 basic)
 	case VMX_EXIT_IO_INSTRUCTION:
 		return vmx_handle_io(v);
 	case VMX_EXIT_CPUID:
-		return handle_cpuid(v);
+		return vmx_handle_cpuid(v);
 	case VMX_EXIT_EPT_VIOLATION:
 		return vmx_handle_ept_violation(v);
 	case VMX_EXIT_EXTERNAL_INTERRUPT:
@@ -711,4 +658,7 @@ const struct vmctl_backend_ops vmctl_vmx_ops = {
 	.get_sregs	= vmx_get_sregs,
 	.set_sregs	= vmx_set_sregs,
 	.cycles_khz	= vmx_cycles_khz,
+	.set_cpuid	= vmx_set_cpuid,
+	.get_cpuid	= vmx_get_cpuid,
+	.get_supported_cpuid = vmx_get_supported_cpuid,
 };

@@ -94,6 +94,7 @@ struct vmx_vcpu {
 	void *fpu;			/* XSAVE (or FXSAVE) image */
 	unsigned int fpu_order;
 	bool load_pdptes;		/* PAE paging changed: refetch PDPTEs */
+	struct vmx_cpuid_table *cpuid;	/* NULL until VMCTL_SET_CPUID (cpuid.c) */
 
 	/* host state cached to skip redundant VMWRITEs */
 	unsigned long host_cr3, host_cr4, host_fs_base;
@@ -240,6 +241,15 @@ void vmx_setup_fpu_format(void);
 void vmx_init_fpu(struct vmx_vcpu *v);
 /* vmx_fpu_load_guest() and vmx_fpu_save_guest() are in fpu.h */
 void vmx_guest_cpuid_xstate(u32 sub, u32 *eax, u32 *ebx, u32 *ecx, u32 *edx);
+
+/* cpuid.c */
+enum vmx_exit_action vmx_handle_cpuid(struct vmx_vcpu *v);
+void vmx_cpuid_free(struct vmx_vcpu *v);
+int vmx_set_cpuid(struct vmctl_vcpu *vcpu, const struct vmctl_cpuid_entry *entries,
+		  u32 nent);
+int vmx_get_cpuid(struct vmctl_vcpu *vcpu, struct vmctl_cpuid_entry *entries,
+		  u32 *nent);
+int vmx_get_supported_cpuid(struct vmctl_cpuid_entry *entries, u32 *nent);
 
 /* msr.c */
 void vmx_setup_guest_msrs(void);

@@ -50,6 +50,7 @@ enum vmctl_backend {
 #define VMCTL_CAP_EPT_AD_BITS		(1ULL << 7)
 #define VMCTL_CAP_PREEMPTION_TIMER	(1ULL << 8)
 #define VMCTL_CAP_DECODED_MMIO		(1ULL << 9)	/* not yet */
+#define VMCTL_CAP_CPUID			(1ULL << 10)	/* VMCTL_SET_CPUID and friends */
 
 struct vmctl_caps {
 	__u32 api_version;		/* == VMCTL_API_VERSION */
@@ -304,6 +305,60 @@ struct vmctl_run {
 };
 
 /* ------------------------------------------------------------------------ */
+/* CPUID                                                                      */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * One CPUID leaf as the guest sees it, after KVM's struct kvm_cpuid_entry2
+ * (same layout).  With VMCTL_CPUID_FLAG_SIGNIFICANT_INDEX the entry answers
+ * only for ECX == index (leaves 4, 7, 0xb, 0xd, ...); without it, it
+ * answers for every ECX and index must be 0.
+ */
+struct vmctl_cpuid_entry {
+	__u32 function;			/* EAX on input */
+	__u32 index;			/* ECX on input */
+	__u32 flags;			/* VMCTL_CPUID_FLAG_* */
+	__u32 eax;
+	__u32 ebx;
+	__u32 ecx;
+	__u32 edx;
+	__u32 padding[3];		/* must be 0 */
+};
+
+#define VMCTL_CPUID_FLAG_SIGNIFICANT_INDEX	(1U << 0)
+
+/* Entries of one vCPU's table (and of the supported table) at most. */
+#define VMCTL_CPUID_MAX_ENTRIES		256
+
+/*
+ * Argument of the CPUID ioctls: nent entries at the user address entries.
+ * GET ioctls write the number of entries back into nent, also when they
+ * fail with -E2BIG because nent was too small, so that the caller can
+ * retry with a buffer of the right size.
+ */
+struct vmctl_cpuid {
+	__u32 nent;
+	__u32 padding;			/* must be 0 */
+	__u64 entries;			/* struct vmctl_cpuid_entry *, as __u64 */
+};
+
+/*
+ * The supported table (VMCTL_GET_SUPPORTED_CPUID) holds the host's leaves
+ * with every feature that vmctl cannot give a guest cleared, and a
+ * hypervisor range the module fills itself:
+ *   0x40000000  EAX: highest hypervisor leaf; EBX, ECX, EDX: the signature
+ *               "vmctlvmctlvm" (VMCTL_CPUID_SIGNATURE_EBX/ECX/EDX);
+ *   0x40000010  EAX: the host's TSC frequency in kHz, which a guest sees
+ *               unscaled (0 if the host does not know it); EBX: 0 (there
+ *               is no local APIC timer yet).
+ */
+#define VMCTL_CPUID_HYPERVISOR_LEAF	0x40000000U
+#define VMCTL_CPUID_TIMING_LEAF		0x40000010U
+#define VMCTL_CPUID_SIGNATURE_EBX	0x74636d76U	/* "vmct" */
+#define VMCTL_CPUID_SIGNATURE_ECX	0x636d766cU	/* "lvmc" */
+#define VMCTL_CPUID_SIGNATURE_EDX	0x6d766c74U	/* "tlvm" */
+
+/* ------------------------------------------------------------------------ */
 /* ioctls                                                                      */
 /*                                                                            */
 /* Common errors: -EFAULT bad user pointer; -EINVAL nonzero pad/reserved       */
@@ -328,6 +383,14 @@ struct vmctl_run {
 
 /* Fills struct vmctl_usage. */
 #define VMCTL_GET_USAGE		_IOR(VMCTL_IOCTL_MAGIC, 0x03, struct vmctl_usage)
+
+/*
+ * Fills entries with the CPUID leaves vmctl can virtualise (see struct
+ * vmctl_cpuid): a starting point for VMCTL_SET_CPUID, not a table to pass
+ * unchanged (libvmctl's vmctl_cpuid_default() makes one).  Errors:
+ * -E2BIG nent too small (nent says how many are needed); -EINVAL padding.
+ */
+#define VMCTL_GET_SUPPORTED_CPUID _IOWR(VMCTL_IOCTL_MAGIC, 0x04, struct vmctl_cpuid)
 
 /* VM fd */
 
@@ -406,6 +469,39 @@ struct vmctl_run {
  * first failing check.
  */
 #define VMCTL_SET_SREGS		_IOW(VMCTL_IOCTL_MAGIC, 0x24, struct vmctl_sregs)
+
+/*
+ * Replaces the vCPU's CPUID table; from then on the kernel answers every
+ * guest CPUID from it.  A vCPU that never had a table set answers with the
+ * host's values minus what vmctl hides (as before this ioctl existed).
+ * Lookup follows KVM: an entry matches the function and, if it has
+ * VMCTL_CPUID_FLAG_SIGNIFICANT_INDEX, the index.  A function with no entry
+ * that lies above the highest leaf of its range (entry 0, 0x40000000 or
+ * 0x80000000 EAX, or a range without that entry) gets the entry of the
+ * highest basic leaf (entry 0's EAX) for the same index, as Intel CPUs do;
+ * one inside its range, or without such an entry, reads as all zero.
+ * (KVM's special cases for leaves 0xb and 0x1f and for AMD vendors are not
+ * followed.)
+ * The kernel changes some values as it stores them, and VMCTL_GET_CPUID
+ * shows the result: leaf 0xd describes exactly the XSAVE components the
+ * guest's FPU state switching supports (subleaf 0: EAX/EDX ANDed with them,
+ * EBX/ECX their XSAVE size; subleaf 1: no XSAVES, EBX-EDX 0; subleaves 2-63
+ * of other components 0), leaf 1 ECX drops XSAVE and AVX when those
+ * components are missing, leaf 7.0 drops PKU, OSPKE and AMX.  At run time
+ * leaf 1 ECX OSXSAVE follows the guest's CR4.OSXSAVE.
+ * Errors: -E2BIG nent > VMCTL_CPUID_MAX_ENTRIES; -EINVAL unknown flags,
+ * nonzero padding, index != 0 without SIGNIFICANT_INDEX, or one function
+ * with and without SIGNIFICANT_INDEX; -EEXIST two entries for the same
+ * function and index; -ENOMEM; -EBUSY vCPU in use.  On error the old
+ * table stays.  nent 0 is a valid, empty table (every leaf reads 0).
+ */
+#define VMCTL_SET_CPUID		_IOW(VMCTL_IOCTL_MAGIC, 0x30, struct vmctl_cpuid)
+/*
+ * The table as stored (sorted by function, then index).  Errors: -E2BIG
+ * nent too small (nent says how many); -ENOENT no table was set;
+ * -EINVAL padding; -EBUSY.
+ */
+#define VMCTL_GET_CPUID		_IOWR(VMCTL_IOCTL_MAGIC, 0x31, struct vmctl_cpuid)
 
 /* ------------------------------------------------------------------------ */
 /* Statistics: the generic-netlink family VMCTL_GENL_NAME                     */

@@ -700,6 +700,80 @@ int vmctl_vm_load_elf_image(struct vmctl_vm *vm, const void *image, size_t size,
 int vmctl_vm_load_elf(struct vmctl_vm *vm, const char *path, uint64_t *entry);
 
 /* ------------------------------------------------------------------------ */
+/* CPUID                                                                      */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A CPUID table as a vCPU gets it (entries as in <linux/vmctl.h>, struct
+ * vmctl_cpuid_entry; the kernel's lookup rules are at VMCTL_SET_CPUID).
+ * Plain data: the caller owns it (about 10 KiB).
+ */
+struct vmctl_cpuid_table {
+	uint32_t nent;
+	struct vmctl_cpuid_entry entries[VMCTL_CPUID_MAX_ENTRIES];
+};
+
+/*
+ * The module's supported table: the host's leaves without what vmctl
+ * cannot virtualise, and leaf 0x40000010 EAX = the host's TSC kHz.
+ * Errors: -EINVAL a NULL argument; -ENOTSUP the module has no CPUID
+ * tables (VMCTL_CAP_CPUID clear).
+ */
+int vmctl_sys_get_supported_cpuid(struct vmctl_sys *sys,
+				  struct vmctl_cpuid_table *table);
+
+/*
+ * The library's default table: the supported one with the hypervisor bit
+ * (leaf 1 ECX 31) set; hidden: VMX, SMX, MONITOR/MWAIT (leaf 5 zero),
+ * DTES64, DS, DS-CPL, PDCM, x2APIC and TSC-deadline (no local APIC yet),
+ * thermal and power (leaf 6 zero), the PMU (leaf 0xa zero), TSC_ADJUST,
+ * ARCH_CAPABILITIES and CORE_CAPABILITIES (their MSRs are not handled),
+ * PKU, OSPKE, WAITPKG.  Leaf 0x40000000 says "vmctlvmctlvm" with EAX =
+ * 0x40000010, the highest hypervisor leaf, whose EAX is the TSC in kHz;
+ * when that is known, leaf 0x15 gives TSC = crystal (EAX 1, EBX 1, ECX the
+ * frequency in Hz; EBX 2 and half of it above 4.29 GHz), leaf 0x16 the
+ * base and maximum MHz (bus 100 MHz), and leaf 0 EAX is at least 0x16.
+ * XSAVE features are what the kernel clamps them to (see VMCTL_SET_CPUID).
+ * Sorted by function, then index.  Errors: -EINVAL a NULL argument;
+ * -ENOTSUP.
+ */
+int vmctl_cpuid_default(struct vmctl_sys *sys, struct vmctl_cpuid_table *table);
+
+/*
+ * The entry answering CPUID(function, index) exactly (no out-of-range
+ * rule), or NULL; the pointer stays valid while the table is not edited.
+ */
+struct vmctl_cpuid_entry *vmctl_cpuid_find(struct vmctl_cpuid_table *table,
+					   uint32_t function, uint32_t index);
+
+/*
+ * Replaces the entry for entry's function and index, or adds it.
+ * Errors: -EINVAL a NULL argument, unknown flags, nonzero padding, an
+ * index without VMCTL_CPUID_FLAG_SIGNIFICANT_INDEX, or the function has
+ * entries with the other flag; -ENOSPC the table is full.
+ */
+int vmctl_cpuid_set_entry(struct vmctl_cpuid_table *table,
+			  const struct vmctl_cpuid_entry *entry);
+
+/*
+ * Gives the vCPU the table (a copy whose initial APIC IDs, leaf 1 EBX
+ * 31:24 and leaves 0xb/0x1f EDX, are the vCPU's id); from then on the
+ * kernel answers every guest CPUID from it.  Errors: -EINVAL a NULL
+ * argument or a table the kernel refuses (see VMCTL_SET_CPUID); -EEXIST
+ * two entries for one function and index; -E2BIG more than
+ * VMCTL_CPUID_MAX_ENTRIES; -ENOMEM; -EBUSY; -EIO; -ENOTSUP.
+ */
+int vmctl_vcpu_set_cpuid(struct vmctl_vcpu *vcpu,
+			 const struct vmctl_cpuid_table *table);
+
+/*
+ * The vCPU's table as the kernel stores it: sorted, XSAVE leaves clamped.
+ * Errors: -EINVAL a NULL argument; -ENOENT no table was set; -EBUSY;
+ * -EIO; -ENOTSUP.
+ */
+int vmctl_vcpu_get_cpuid(struct vmctl_vcpu *vcpu, struct vmctl_cpuid_table *table);
+
+/* ------------------------------------------------------------------------ */
 /* Guest-to-host calls                                                        */
 /* ------------------------------------------------------------------------ */
 
