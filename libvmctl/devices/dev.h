@@ -42,4 +42,17 @@ static inline uint64_t dev_clock(vmctl_clock_t clock, void *opaque, clockid_t id
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/* The console's escape: Ctrl-A x quits, Ctrl-A Ctrl-A sends Ctrl-A. */
+struct pc_escape {
+	bool after_ctrl_a;
+};
+
+/*
+ * Copies terminal input from in to out (at most 2 * n bytes), taking the
+ * escapes out; sets *quit and stops at Ctrl-A x.  Returns the bytes
+ * stored in out.
+ */
+size_t pc_console_filter(struct pc_escape *st, const uint8_t *in, size_t n, uint8_t *out,
+			 bool *quit);
+
 #endif /* LIBVMCTL_DEV_H */

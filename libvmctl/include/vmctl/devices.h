@@ -167,6 +167,57 @@ enum vmctl_reset_source vmctl_misc_reset_requested(struct vmctl_misc *misc);
 /* The last POST code written to port 0x80. */
 uint8_t vmctl_misc_post_code(struct vmctl_misc *misc);
 
+/* ---- The board: all of the above on one VM with one vCPU ---- */
+
+struct vmctl_pc;
+
+/*
+ * Delivers the pending interrupt to the vCPU: called between runs while
+ * INTR is high, with the devices' lock held; when the vCPU can take it
+ * (IF set, no interrupt shadow) it calls vmctl_irq_acknowledge(irq) and
+ * injects the vector (the module's events interface), else it asks for an
+ * interrupt window.  Returns 0, or a negative errno that ends
+ * vmctl_pc_run().
+ */
+typedef int (*vmctl_pc_inject_t)(struct vmctl_vcpu *vcpu, struct vmctl_irq *irq, void *opaque);
+
+/* Why vmctl_pc_run() returned 0. */
+enum vmctl_pc_stop {
+	VMCTL_PC_HALTED,	/* HLT with interrupts off: Linux's halt and power-off */
+	VMCTL_PC_RESET,		/* reset through 0xcf9 or the keyboard controller */
+	VMCTL_PC_QUIT,		/* the user typed Ctrl-A x on the console */
+	VMCTL_PC_NO_INJECT,	/* idle HLT, but no inject hook to wake the guest with */
+	VMCTL_PC_GUEST_STOPPED,	/* any other exit (shutdown, entry failure, ...): see exit */
+};
+
+/*
+ * Registers the PIC pair and ELCR, PIT with port 0x61, RTC, COM1 (IRQ 4),
+ * port 0x80, 0xcf9 and the keyboard controller on vm, and starts a thread
+ * for the PIT's timer and the console.  COM1 writes to out_fd and reads
+ * in_fd (-1: none); a terminal in_fd is put in raw mode until
+ * vmctl_pc_destroy(), with Ctrl-A x to quit.  Errors: -EEXIST one of the
+ * ports is already registered; -ENOMEM; -EMFILE; -EINVAL a NULL argument.
+ */
+int vmctl_pc_create(struct vmctl_vm *vm, struct vmctl_vcpu *vcpu, int in_fd, int out_fd,
+		    struct vmctl_pc **pcp);
+
+/* Stops the thread, restores the terminal, unregisters the ports. */
+void vmctl_pc_destroy(struct vmctl_pc *pc);
+
+/* Sets the hook that delivers interrupts (NULL: none). */
+void vmctl_pc_set_inject(struct vmctl_pc *pc, vmctl_pc_inject_t inject, void *opaque);
+
+/* The interrupt router, for more devices. */
+struct vmctl_irq *vmctl_pc_irq(struct vmctl_pc *pc);
+
+/*
+ * Runs the vCPU with the devices until the guest halts, resets, the user
+ * quits, or an exit the board does not handle; absent ports read all ones.
+ * Returns 0 with *stop (and *exit for VMCTL_PC_GUEST_STOPPED) set.
+ * Errors: as vmctl_vcpu_run_loop(), and the inject hook's.
+ */
+int vmctl_pc_run(struct vmctl_pc *pc, struct vmctl_exit *exit, enum vmctl_pc_stop *stop);
+
 #ifdef __cplusplus
 }
 #endif
