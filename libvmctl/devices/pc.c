@@ -43,6 +43,7 @@ struct vmctl_pc {
 	struct pc_port ports[PORT_COUNT];
 	uint16_t port_base[PORT_COUNT];
 	int in_fd, out_fd;
+	int in_flags;			/* in_fd's file status flags before us */
 	bool raw_tty;
 	struct termios saved_tty;
 	struct pc_escape escape;
@@ -228,6 +229,7 @@ VMCTL_EXPORT int vmctl_pc_create(struct vmctl_vm *vm, struct vmctl_vcpu *vcpu, i
 	pc->in_fd = in_fd;
 	pc->out_fd = out_fd;
 	pc->stop_fd = pc->epoll_fd = -1;
+	pc->in_flags = -1;
 	pthread_mutex_init(&pc->lock, NULL);
 	pthread_cond_init(&pc->wake, NULL);
 
@@ -271,7 +273,8 @@ VMCTL_EXPORT int vmctl_pc_create(struct vmctl_vm *vm, struct vmctl_vcpu *vcpu, i
 	if (!err)
 		err = watch(pc->epoll_fd, vmctl_pit_timer_fd(pc->pit));
 	if (!err && in_fd >= 0) {
-		fcntl(in_fd, F_SETFL, fcntl(in_fd, F_GETFL) | O_NONBLOCK);
+		pc->in_flags = fcntl(in_fd, F_GETFL);
+		fcntl(in_fd, F_SETFL, pc->in_flags | O_NONBLOCK);
 		/* epoll refuses regular files: such input is not read. */
 		err = watch(pc->epoll_fd, in_fd);
 		if (err == -EPERM)
@@ -297,6 +300,8 @@ out_tty:
 	if (pc->raw_tty)
 		tcsetattr(in_fd, TCSANOW, &pc->saved_tty);
 out_unregister:
+	if (in_fd >= 0 && pc->in_flags >= 0)
+		fcntl(in_fd, F_SETFL, pc->in_flags);
 	while (registered--)
 		vmctl_vm_pio_unregister(vm, port_ranges[registered].base);
 out_free:
@@ -328,6 +333,9 @@ VMCTL_EXPORT void vmctl_pc_destroy(struct vmctl_pc *pc)
 	}
 	if (pc->raw_tty)
 		tcsetattr(pc->in_fd, TCSANOW, &pc->saved_tty);
+	/* The descriptor is shared with the shell that started us. */
+	if (pc->in_fd >= 0 && pc->in_flags >= 0)
+		fcntl(pc->in_fd, F_SETFL, pc->in_flags);
 	for (i = 0; i < PORT_COUNT; i++)
 		vmctl_vm_pio_unregister(pc->vm, port_ranges[i].base);
 	close(pc->epoll_fd);
