@@ -53,6 +53,7 @@ struct vmctl_pc {
 	bool io_thread_started;
 	bool quit;			/* Ctrl-A x */
 	bool input_closed;
+	bool input_blocked;		/* the RX FIFO was full: in_fd not watched */
 	vmctl_pc_inject_t inject;
 	void *inject_opaque;
 };
@@ -127,8 +128,7 @@ static void console_tx(void *opaque, uint8_t byte)
 		pc->out_fd = -1;
 }
 
-/* Input waits in the host's buffers while the FIFO is full: the PIT tick
- * (or the guest's reads) bring the thread back to it. */
+/* Input waits in the host's buffers while the FIFO is full. */
 static void console_input(struct vmctl_pc *pc)
 {
 	uint8_t in[VMCTL_UART_FIFO], out[2 * VMCTL_UART_FIFO];
@@ -136,8 +136,15 @@ static void console_input(struct vmctl_pc *pc)
 	ssize_t got;
 
 	room = vmctl_uart_rx_room(pc->uart);
-	if (!room)
+	if (!room) {
+		/* Stop watching (level-triggered, it would spin) until the
+		 * guest has read some. */
+		struct epoll_event ev = { .events = 0, .data.fd = pc->in_fd };
+
+		epoll_ctl(pc->epoll_fd, EPOLL_CTL_MOD, pc->in_fd, &ev);
+		pc->input_blocked = true;
 		return;
+	}
 	/* Two bytes out per byte in at most (Ctrl-A then a key). */
 	got = read(pc->in_fd, in, room / 2 ? room / 2 : 1);
 	if (got <= 0) {
@@ -167,11 +174,18 @@ static void *io_thread(void *opaque)
 	int i, n;
 
 	for (;;) {
-		/* Input the FIFO had no room for is retried every 10 ms. */
-		n = epoll_wait(pc->epoll_fd, ev, 4, 10);
+		/* Input the FIFO had no room for is retried every 10 ms; else
+		 * the thread sleeps until a timer or input is due. */
+		n = epoll_wait(pc->epoll_fd, ev, 4, pc->input_blocked ? 10 : -1);
 		if (n < 0 && errno != EINTR)
 			return NULL;
 		pthread_mutex_lock(&pc->lock);
+		if (pc->input_blocked && vmctl_uart_rx_room(pc->uart)) {
+			struct epoll_event in = { .events = EPOLLIN, .data.fd = pc->in_fd };
+
+			epoll_ctl(pc->epoll_fd, EPOLL_CTL_MOD, pc->in_fd, &in);
+			pc->input_blocked = false;
+		}
 		for (i = 0; i < n; i++) {
 			if (ev[i].data.fd == pc->stop_fd) {
 				pthread_mutex_unlock(&pc->lock);
