@@ -62,7 +62,7 @@ int main(void)
 	uint8_t lo, hi;
 	int i, ok;
 
-	tap_plan(27);
+	tap_plan(29);
 	if (vmctl_irq_create(&irq))
 		tap_bail("vmctl_irq_create failed");
 	/* Master PIC: base 0x30, IRQ 0 open. */
@@ -131,6 +131,16 @@ int main(void)
 	fake_ns += 1000000000ULL;
 	tap_ok(vmctl_pit_service(pit) == 0 && vmctl_pit_next_deadline(pit) == 0,
 	       "and none after: one-shot");
+	/* Mode 4 (0x38), as the i8253 clockevent's oneshot state programs it. */
+	t0 = fake_ns;
+	out(pit, 0x43, 0x38);
+	out(pit, 0x40, 0x2c);
+	out(pit, 0x40, 0x01);			/* 300 */
+	fake_ns = t0 + ticks_ns(300) - 1;
+	tap_ok(vmctl_pit_service(pit) == 0, "mode 4: nothing 1 ns before 300 ticks");
+	fake_ns = t0 + ticks_ns(300);
+	tap_ok(vmctl_pit_service(pit) == 1 && irq0_count(irq) == 1 &&
+	       vmctl_pit_next_deadline(pit) == 0, "one interrupt at 300 ticks, then none");
 	out(pit, 0x43, 0x10);			/* channel 0, LSB only, mode 0 */
 	out(pit, 0x40, 0x80);
 	tap_ok(vmctl_pit_next_deadline(pit) == fake_ns + ticks_ns(128), "LSB-only count 0x80");
