@@ -166,11 +166,18 @@ dkms-uninstall:
 	rm -f $(UDEV_RULE)
 	rm -rf /usr/src/vmctl-$(DKMS_VERSION)
 
+# The guest kernel and initramfs of vmctl run --kernel (README, "Linux
+# guests"): the kernel is built once into ~/.cache/vmctl.
+guest-kernel:
+	testbed/guest-kernel/build
+	@mkdir -p build/guest
+	testbed/guest-kernel/initramfs build/guest/initramfs.cpio.gz
+
 clean:
 	-$(MAKE) -C kmod KDIR=$(KDIR) clean
 	for d in $(USERSPACE) bench tests/decoder; do $(MAKE) -C $$d clean || exit 1; done
 	rm -rf build
 
-.PHONY: all kmod $(USERSPACE) bench-prog bench check mutants demo install install-user \
+.PHONY: all kmod $(USERSPACE) bench-prog bench check mutants demo guest-kernel install install-user \
 	install-module install-udev uninstall uninstall-user uninstall-module dkms-install \
 	dkms-uninstall clean

@@ -235,6 +235,24 @@ const struct err_msg err_msgs[] = {
 	{ "vmctl_vcpu_get_cpuid", -EBUSY, BUSY },
 	{ "vmctl_vcpu_get_cpuid", -EIO, OWNER },
 	{ "vmctl_vcpu_get_cpuid", -ENOTSUP, NO_CPUID },
+	/* Linux kernels */
+	{ "vmctl_linux_load_image", -EINVAL, NULLARG },
+	{ "vmctl_linux_load_image", -ENOEXEC, "not a 64-bit bzImage this loader boots" },
+	{ "vmctl_linux_load_image", -ERANGE, "the kernel does not fit in guest memory" },
+	{ "vmctl_linux_load_image", -ENOSPC, "the initrd does not fit in guest memory above the kernel" },
+	{ "vmctl_linux_load_image", -E2BIG, "the command line is longer than the kernel accepts" },
+	{ "vmctl_vcpu_setup_linux", -EINVAL, "no kernel loaded, or a NULL argument" },
+	{ "vmctl_vcpu_setup_linux", -EFAULT, "the page tables do not fit in guest memory" },
+	{ "vmctl_vcpu_setup_linux", -EBUSY, BUSY },
+	{ "vmctl_vcpu_setup_linux", -EIO, OWNER },
+	{ "vmctl_linux_read_files", -EINVAL, NULLARG },
+	{ "vmctl_linux_read_files", -ENOENT, "no such file" },
+	{ "vmctl_linux_read_files", -EACCES, "permission denied" },
+	{ "vmctl_linux_read_files", -EISDIR, "a directory, not a file" },
+	{ "vmctl_linux_read_files", -ENOEXEC, "empty, or not a regular file" },
+	{ "vmctl_linux_read_files", -EMFILE, "too many open files" },
+	{ "vmctl_linux_read_files", -ENOMEM, "out of memory" },
+	{ "vmctl_linux_read_files", -EIO, "cannot read the file" },
 };
 const unsigned int err_nmsgs = sizeof(err_msgs) / sizeof(err_msgs[0]);
 

@@ -18,6 +18,8 @@ static void usage(FILE *f)
 "\n"
 "Commands:\n"
 "  run --flat FILE [OPTIONS]  run a flat binary image as a guest\n"
+"  run --kernel BZIMAGE [--initrd FILE] [--append CMDLINE] [--mem SIZE]\n"
+"                             boot a Linux kernel on a PC without a LAPIC\n"
 "  info [--json]              show the module's versions, capabilities, limits, usage\n"
 "  list [--json]              one line per VM (root sees every user's VMs)\n"
 "  stats [OPTIONS] VM         a VM's counters and exits by reason (--help)\n"
@@ -33,6 +35,18 @@ static void usage(FILE *f)
 "  --entry SEG:OFF     real mode: start at SEG:OFF with CS, DS, ES, FS, GS\n"
 "                      and SS all SEG (base SEG * 16), IP = OFF\n"
 "  --verbose, -v       say why the guest stopped even when it stopped cleanly\n"
+"  --name NAME         the VM's name in vmctl list, vmctl stats and vmtop\n"
+"\n"
+"Options of run --kernel (a bzImage, 64-bit boot protocol 2.12 or newer):\n"
+"  --kernel BZIMAGE    the kernel, placed at the address its header prefers\n"
+"  --initrd FILE       an initramfs, placed at the top of guest memory\n"
+"  --append CMDLINE    added to the default command line:\n"
+"                      %s\n"
+"  --mem SIZE          guest RAM (default 256M)\n"
+"The guest's COM1 is the terminal (raw mode; Ctrl-A x quits) or stdin and\n"
+"stdout.  A bad image, a --mem too small for the kernel (its init_size) or\n"
+"an initrd that does not fit is refused before /dev/vmctl is opened.  Exit\n"
+"status 0 when the guest powers off, halts or reboots (reboot=k).\n"
 "\n"
 "Real mode with --entry ADDR: CS, DS, ES, FS, GS and SS = load address / 16,\n"
 "IP = ADDR - load address.  SP = 0 (the stack grows down from the top of the\n"
@@ -53,7 +67,7 @@ static void usage(FILE *f)
 "  4         VM entry failed (invalid guest state); the reason is printed\n"
 "  5         internal error or an exit vmctl does not handle\n"
 "A guest's own status may equal 1-5: stderr tells which it was.\n",
-		prog);
+		prog, default_kernel_cmdline);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -331,6 +345,8 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (ret < 0)
 		return usage_error("run: %s", err);
+	if (o.kernel)
+		return run_linux(prog, &o);
 
 	/*
 	 * The user's own arguments first: a missing image is named even on a
@@ -348,6 +364,11 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "%s: cannot create a VM: %s\n", prog,
 			vmctl_strerror_call("vmctl_vm_create", ret));
 		return STATUS_FAILURE;
+	}
+	if (o.name && (ret = vmctl_vm_set_name(vm, o.name))) {
+		fprintf(stderr, "%s: cannot name the VM '%s': %s\n", prog, o.name,
+			vmctl_strerror_call("vmctl_vm_set_name", ret));
+		goto out_vm;
 	}
 	ret = vmctl_vm_mem_add(vm, 0, o.mem, 0, NULL);
 	if (ret < 0) {

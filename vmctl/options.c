@@ -118,10 +118,28 @@ static const char *opt_value(const char *arg, const char *name, int argc,
 	return argv[++*i];
 }
 
+/* --kernel takes the Linux options; the flat image's do not apply. */
+static int check_kernel_opts(struct run_opts *o, char *err, size_t errlen)
+{
+	if (o->flat) {
+		set_err(err, errlen, "--flat and --kernel exclude each other");
+		return -1;
+	}
+	if (o->flat_opts) {
+		set_err(err, errlen, "--load-addr, --mode and --entry are for --flat; "
+			"a kernel is placed as its header asks");
+		return -1;
+	}
+	if (!o->mem_set)
+		o->mem = DEFAULT_KERNEL_MEM;
+	return 0;
+}
+
 int parse_run_opts(int argc, char **argv, struct run_opts *o, char *err, size_t errlen)
 {
 	static const char *const valued[] = {
 		"--flat", "--mem", "--load-addr", "--mode", "--entry",
+		"--kernel", "--initrd", "--append", "--name",
 	};
 	int i;
 
@@ -160,6 +178,7 @@ int parse_run_opts(int argc, char **argv, struct run_opts *o, char *err, size_t 
 			o->flat = val;
 			break;
 		case 1:
+			o->mem_set = true;
 			if (parse_size(val, &o->mem) || o->mem == 0 || o->mem % 4096) {
 				set_err(err, errlen, "invalid --mem '%s': want a size such as "
 					"16M or 1G, a multiple of 4K", val);
@@ -167,6 +186,7 @@ int parse_run_opts(int argc, char **argv, struct run_opts *o, char *err, size_t 
 			}
 			break;
 		case 2:
+			o->flat_opts = true;
 			if (parse_u64(val, &o->load_addr)) {
 				set_err(err, errlen, "invalid --load-addr '%s': want a number "
 					"such as 0x1000", val);
@@ -174,6 +194,7 @@ int parse_run_opts(int argc, char **argv, struct run_opts *o, char *err, size_t 
 			}
 			break;
 		case 3:
+			o->flat_opts = true;
 			if (strcmp(val, "real") == 0) {
 				o->mode = MODE_REAL;
 			} else if (strcmp(val, "long") == 0) {
@@ -184,17 +205,36 @@ int parse_run_opts(int argc, char **argv, struct run_opts *o, char *err, size_t 
 			}
 			break;
 		case 4:
+			o->flat_opts = true;
 			if (parse_entry(val, o)) {
 				set_err(err, errlen, "invalid --entry '%s': want an address "
 					"(0x1000) or, in real mode, SEG:OFF (0x100:0)", val);
 				return -1;
 			}
 			break;
+		case 5:
+			o->kernel = val;
+			break;
+		case 6:
+			o->initrd = val;
+			break;
+		case 7:
+			o->append = val;
+			break;
+		case 8:
+			o->name = val;
+			break;
 		}
 	}
 
+	if (o->kernel)
+		return check_kernel_opts(o, err, errlen);
 	if (!o->flat) {
-		set_err(err, errlen, "missing --flat FILE");
+		set_err(err, errlen, "missing --flat FILE or --kernel BZIMAGE");
+		return -1;
+	}
+	if (o->initrd || o->append) {
+		set_err(err, errlen, "--initrd and --append go with --kernel");
 		return -1;
 	}
 	if (o->load_addr >= o->mem) {

@@ -49,10 +49,18 @@ struct run_opts {
 	uint64_t entry;			/* --entry GPA */
 	uint16_t entry_cs, entry_ip;	/* --entry SEG:OFF */
 	bool verbose;			/* --verbose */
+	const char *name;		/* --name NAME */
+	/* vmctl run --kernel (linux.c) */
+	const char *kernel;		/* --kernel BZIMAGE */
+	const char *initrd;		/* --initrd FILE */
+	const char *append;		/* --append CMDLINE */
+	bool mem_set;			/* --mem given */
+	bool flat_opts;			/* --load-addr, --mode or --entry given */
 };
 
 #define DEFAULT_MEM		(16ULL << 20)
 #define DEFAULT_LOAD_ADDR	0x1000ULL
+#define DEFAULT_KERNEL_MEM	(256ULL << 20)
 
 /* Sizes such as "4096", "0x1000", "64K", "16M", "1G" (binary units).
  * Returns 0 or -EINVAL (junk, overflow). */
@@ -73,6 +81,18 @@ int parse_run_opts(int argc, char **argv, struct run_opts *o, char *err, size_t 
  */
 int real_mode_entry(const struct run_opts *o, uint16_t *cs, uint16_t *ip,
 		    char *err, size_t errlen);
+
+/* ---- linux.c ---- */
+
+/* The command line every --kernel guest gets, before --append's. */
+extern const char default_kernel_cmdline[];
+
+/*
+ * vmctl run --kernel: loads and boots a Linux bzImage with the PC devices
+ * of libvmctl.  Files, image and memory size are checked before
+ * /dev/vmctl is opened.  Returns the exit status of vmctl run.
+ */
+int run_linux(const char *prog, const struct run_opts *o);
 
 /* ---- devices.c ---- */
 

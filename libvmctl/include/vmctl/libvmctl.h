@@ -799,6 +799,80 @@ struct vmctl_ucall {
 int vmctl_ucall_get(struct vmctl_vcpu *vcpu, const struct vmctl_exit *exit,
 		    struct vmctl_ucall *uc);
 
+/* ------------------------------------------------------------------------ */
+/* Linux kernels (bzImage, 64-bit boot protocol)                              */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A Linux bzImage entered through its 64-bit entry point (boot protocol
+ * 2.12 or newer with XLF_KERNEL_64), with guest RAM as one slot at
+ * guest-physical 0.  The caller fills the inputs; the loader fills the
+ * rest.  The layout below 1 MiB: GDT 0x6000 (code 0x10, data 0x18, TSS
+ * 0x20), boot_params 0x7000, page tables 0x10000, command line 0x20000;
+ * the kernel at its preferred address (pref_address, needing init_size
+ * bytes from there), the initrd at the highest page below both the end of
+ * RAM and the kernel's initrd_addr_max.
+ */
+struct vmctl_linux_boot {
+	/* in */
+	const void *kernel;		/* the whole bzImage file */
+	size_t kernel_size;
+	const void *initrd;		/* NULL: none */
+	size_t initrd_size;
+	const char *cmdline;		/* NULL: empty */
+	/* out */
+	uint16_t protocol;		/* boot protocol version, e.g. 0x020f */
+	uint32_t setup_size;		/* bytes of real-mode set-up code skipped */
+	uint32_t header_end;		/* setup header bytes copied end at this offset */
+	uint64_t kernel_gpa, kernel_end;	/* [load address, + init_size) */
+	uint64_t entry;			/* 64-bit entry point: kernel_gpa + 0x200 */
+	uint64_t boot_params_gpa, cmdline_gpa, initrd_gpa, gdt_gpa, tables_gpa;
+	uint64_t stack, mem_size;
+	char message[160];		/* on failure: what was wrong, for humans */
+};
+
+/*
+ * Checks boot's kernel, initrd and command line against a guest of
+ * mem_size bytes of RAM at guest-physical 0 and, if mem is not NULL (the
+ * host address of that RAM), writes the kernel, a zeroed boot_params with
+ * the image's setup header, type_of_loader 0xff, the command line and
+ * initrd pointers and an e820 map (RAM below 0x9fc00 and from 1 MiB up),
+ * the command line, the initrd and the GDT into it.  With mem NULL it only
+ * checks (e.g. before opening the device).  Everything is checked before
+ * anything is written.  On failure boot->message says why.  Errors:
+ * -ENOEXEC not a bzImage this loader boots (bad magic, truncated, protocol
+ * older than 2.12, no 64-bit entry point, bad alignment or addresses);
+ * -ERANGE the kernel (with init_size) does not fit in mem_size; -ENOSPC
+ * the initrd does not fit above the kernel; -E2BIG the command line is
+ * longer than the kernel's cmdline_size; -EINVAL boot or its kernel is
+ * NULL.
+ */
+int vmctl_linux_load_image(void *mem, uint64_t mem_size, struct vmctl_linux_boot *boot);
+
+/*
+ * Puts the vCPU at the 64-bit entry point of a kernel loaded by
+ * vmctl_linux_load_image(): identity-mapped page tables over the guest's
+ * RAM at boot->tables_gpa, the loader's GDT with CS 0x10 and DS/ES/FS/GS/SS
+ * 0x18, 64-bit mode, RFLAGS 0x2 (interrupts off), RSI = boot_params.
+ * Errors: -EINVAL boot was not loaded, a NULL argument; -EFAULT the tables
+ * do not fit in guest memory; -EBUSY; -EIO.
+ */
+int vmctl_vcpu_setup_linux(struct vmctl_vcpu *vcpu, const struct vmctl_linux_boot *boot);
+
+/*
+ * Reads the files into boot's kernel and initrd (initrd_path NULL: none),
+ * allocated: release them with vmctl_linux_free_files().  On failure
+ * boot->message names the file.  Errors: -ENOENT no such file; -EACCES
+ * not permitted; -EISDIR a directory; -ENOEXEC empty or not a regular
+ * file; -EMFILE too many open files; -ENOMEM; -EIO reading failed;
+ * -EINVAL kernel_path or boot is NULL.
+ */
+int vmctl_linux_read_files(const char *kernel_path, const char *initrd_path,
+			   struct vmctl_linux_boot *boot);
+
+/* Frees what vmctl_linux_read_files() read; NULL is ignored. */
+void vmctl_linux_free_files(struct vmctl_linux_boot *boot);
+
 #ifdef __cplusplus
 }
 #endif
