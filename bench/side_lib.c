@@ -34,15 +34,11 @@ static void lib_close(struct side *s)
 
 static const char *lib_unsupported(struct side *s, enum exit_kind kind)
 {
-	(void)s;
 	switch (kind) {
 	case EXIT_MMIO_WRITE:
-		/*
-		 * When the module gains decoded MMIO, the library's run loop
-		 * needs a way to hand it to the caller (struct vmctl_exit has
-		 * no MMIO fields yet); lib_run() dispatches it then.
-		 */
-		return "not yet supported by vmctl (no decoded-MMIO exit in libvmctl)";
+		if (!(s->caps & VMCTL_CAP_DECODED_MMIO))
+			return "not yet supported by vmctl (no decoded-MMIO exit)";
+		return NULL;
 	case EXIT_HYPERCALL:
 		return "not yet supported by vmctl (no hypercall exit: VMCALL ends the run with an internal error)";
 	default:
@@ -59,6 +55,21 @@ static int lib_pio(struct vmctl_vcpu *vcpu, uint16_t port, uint32_t *data,
 	return dev_pio(b->dev, port, is_write, size, data);
 }
 
+static int lib_mmio(struct vmctl_vcpu *vcpu, uint64_t addr, void *data,
+		    unsigned int len, bool is_write, void *opaque)
+{
+	struct bvm *b = opaque;
+	uint64_t d64 = 0;
+	int err;
+
+	(void)vcpu;
+	memcpy(&d64, data, len);
+	err = dev_mmio(b->dev, addr, is_write, len, &d64);
+	if (!err && !is_write)
+		memcpy(data, &d64, len);
+	return err;
+}
+
 static int lib_vm_create(struct side *s, struct bvm *b, struct device *dev)
 {
 	int err;
@@ -71,6 +82,10 @@ static int lib_vm_create(struct side *s, struct bvm *b, struct device *dev)
 		err = vmctl_vm_pio_register(b->vm, BENCH_PORT, 1, lib_pio, b);
 		if (err)
 			return side_fail(s, err, "vmctl_vm_pio_register: %s",
+					 vmctl_strerror(err));
+		err = vmctl_vm_mmio_register(b->vm, MMIO_GPA, 1, lib_mmio, b);
+		if (err)
+			return side_fail(s, err, "vmctl_vm_mmio_register: %s",
 					 vmctl_strerror(err));
 	}
 	return 0;

@@ -46,7 +46,7 @@ static const char *raw_unsupported(struct side *s, enum exit_kind kind)
 {
 	switch (kind) {
 	case EXIT_MMIO_WRITE:
-		/* The ABI reserves the exit (run.mmio); the module says when it has it. */
+		/* Decoded MMIO: the module says whether it has it. */
 		if (!(s->caps & VMCTL_CAP_DECODED_MMIO))
 			return "not yet supported by vmctl (no decoded-MMIO exit)";
 		return NULL;
@@ -217,15 +217,15 @@ static int raw_run(struct bvm *b)
 				run->io.data = data;
 			break;
 		case VMCTL_EXIT_MMIO:
-			/* Per the ABI's reserved layout; enabled by VMCTL_CAP_DECODED_MMIO. */
+			/* Decoded MMIO (VMCTL_CAP_DECODED_MMIO): data is little-endian. */
 			if (!b->dev)
 				goto unexpected;
-			d64 = run->mmio.data;
+			memcpy(&d64, run->mmio.data, sizeof(d64));
 			if (dev_mmio(b->dev, run->mmio.phys_addr, run->mmio.is_write,
 				     run->mmio.len, &d64))
 				return side_fail(b->side, -EINVAL, "%s", b->dev->error);
 			if (!run->mmio.is_write)
-				run->mmio.data = d64;
+				memcpy(run->mmio.data, &d64, sizeof(d64));
 			break;
 		default:
 			goto unexpected;

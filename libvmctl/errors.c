@@ -106,6 +106,12 @@ const struct err_msg err_msgs[] = {
 	{ "vmctl_vm_pio_register", -ENOMEM, "out of memory" },
 	{ "vmctl_vm_pio_unregister", -EINVAL, NULLARG },
 	{ "vmctl_vm_pio_unregister", -ENOENT, "no port range is registered at that port" },
+	{ "vmctl_vm_mmio_register", -EINVAL, "invalid MMIO range (empty, beyond 2^64) or no handler" },
+	{ "vmctl_vm_mmio_register", -EEXIST, "the range overlaps a registered MMIO range" },
+	{ "vmctl_vm_mmio_register", -ENOMEM, "out of memory" },
+	{ "vmctl_vm_mmio_unregister", -EINVAL, NULLARG },
+	{ "vmctl_vm_mmio_unregister", -ENOENT, "no MMIO range is registered at that address" },
+	{ "vmctl_vcpu_complete_mmio_read", -EINVAL, "no MMIO read is pending, or the length is not its width" },
 
 	/* vCPUs */
 	{ "vmctl_vcpu_create", -EINVAL, "invalid vCPU id (at least caps.max_vcpus) or argument" },

@@ -53,6 +53,27 @@ struct vmctl_mem {
 	void *host;
 };
 
+/* MMIO ranges, kept like the port ranges (mmio.c). */
+struct mmio_range {
+	uint64_t first;			/* first guest-physical byte */
+	uint64_t last;			/* last byte, inclusive */
+	vmctl_mmio_handler_t handler;
+	void *opaque;
+};
+
+struct mmio_map {
+	struct mmio_range *ranges;
+	unsigned int count, capacity;
+};
+
+void mmio_map_init(struct mmio_map *map);
+void mmio_map_free(struct mmio_map *map);
+int mmio_map_insert(struct mmio_map *map, uint64_t first, uint64_t size,
+		    vmctl_mmio_handler_t handler, void *opaque);
+int mmio_map_remove(struct mmio_map *map, uint64_t first);
+const struct mmio_range *mmio_map_lookup(const struct mmio_map *map, uint64_t addr);
+int vcpu_dispatch_mmio(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit);
+
 struct vmctl_vm {
 	int fd;
 	struct vmctl_caps caps;
@@ -64,6 +85,8 @@ struct vmctl_vm {
 	 */
 	pthread_rwlock_t pio_lock;
 	struct pio_map pio;
+	pthread_rwlock_t mmio_lock;	/* as pio_lock */
+	struct mmio_map mmio;
 	struct vmctl_vcpu *vcpus;	/* list, for vmctl_vm_destroy() */
 };
 
@@ -74,6 +97,7 @@ struct vmctl_vcpu {
 	int fd;
 	struct vmctl_run *run;		/* mmap()ed VMCTL_RUN_MMAP_SIZE bytes */
 	bool in_pending;		/* last exit was an IN not yet completed */
+	bool mmio_read_pending;		/* last exit was an MMIO read not yet completed */
 	bool shut_down;			/* it triple-faulted: RUN fails with -EINVAL */
 	bool exit_requested;		/* by vmctl_vcpu_request_exit(), not yet seen */
 	/*

@@ -101,6 +101,7 @@ VMCTL_EXPORT int vmctl_vcpu_set_regs(struct vmctl_vcpu *vcpu,
 		return -errno;
 	/* The kernel discarded a pending IN: nothing left to complete. */
 	vcpu->in_pending = false;
+	vcpu->mmio_read_pending = false;
 	return 0;
 }
 
@@ -127,6 +128,7 @@ VMCTL_EXPORT int vmctl_vcpu_set_sregs(struct vmctl_vcpu *vcpu,
 	if (ioctl(vcpu->fd, VMCTL_SET_SREGS, sregs) < 0)
 		return -errno;
 	vcpu->in_pending = false;
+	vcpu->mmio_read_pending = false;
 	return 0;
 }
 
@@ -205,7 +207,27 @@ static const char *internal_name(uint32_t suberror)
 	case VMCTL_INTERNAL_EPT_VIOLATION:	return "guest access outside its memory (EPT violation)";
 	case VMCTL_INTERNAL_UNSUPPORTED_IO:	return "unsupported string/REP port I/O";
 	case VMCTL_INTERNAL_VMX_INSN_FAILED:	return "VMX instruction failed";
+	case VMCTL_INTERNAL_MMIO_FAILED:	return "MMIO instruction not emulated";
 	default:				return "unknown internal error";
+	}
+}
+
+/* Why VMCTL_INTERNAL_MMIO_FAILED, from its data[2]. */
+static const char *mmio_failure_name(uint64_t why)
+{
+	switch (why) {
+	case VMCTL_MMIO_DECODE_TRUNCATED:	return "instruction truncated";
+	case VMCTL_MMIO_DECODE_TOO_LONG:	return "instruction longer than 15 bytes";
+	case VMCTL_MMIO_DECODE_UNSUPPORTED:	return "instruction not supported on MMIO";
+	case VMCTL_MMIO_DECODE_NO_MEMORY:	return "instruction has no memory operand";
+	case VMCTL_MMIO_DECODE_INVALID:		return "invalid (#UD) encoding";
+	case VMCTL_MMIO_DECODE_PREFIX:		return "prefix refused";
+	case VMCTL_MMIO_SPLIT_ACCESS:		return "access crosses a page";
+	case VMCTL_MMIO_FETCH_FAILED:		return "instruction not in guest memory";
+	case VMCTL_MMIO_PAGING_UNSUPPORTED:	return "5-level paging";
+	case VMCTL_MMIO_TABLES_NOT_RAM:		return "page table outside guest memory";
+	case VMCTL_MMIO_WRONG_ACCESS:		return "fetch, page walk or event delivery";
+	default:				return "unknown reason";
 	}
 }
 
@@ -281,6 +303,23 @@ void vcpu_decode_exit(const struct vmctl_run *run, struct vmctl_exit *exit)
 			n += snprintf(exit->message + n, sizeof(exit->message) - n, " %s",
 				      name ? name : "(not in the SDM)");
 		}
+		if (run->internal.suberror == VMCTL_INTERNAL_MMIO_FAILED &&
+		    exit->internal.ndata >= 6 && n > 0 && (size_t)n < sizeof(exit->message)) {
+			uint8_t bytes[16];
+			uint64_t nbytes = exit->internal.data[3] < 15 ? exit->internal.data[3] : 15;
+			uint64_t b;
+
+			memcpy(bytes, &exit->internal.data[4], sizeof(bytes));
+			n += snprintf(exit->message + n, sizeof(exit->message) - n,
+				      ": %s at 0x%llx, RIP 0x%llx, bytes",
+				      mmio_failure_name(exit->internal.data[2]),
+				      (unsigned long long)exit->internal.data[0],
+				      (unsigned long long)exit->internal.data[1]);
+			for (b = 0; b < nbytes && n > 0 && (size_t)n < sizeof(exit->message); b++)
+				n += snprintf(exit->message + n, sizeof(exit->message) - n,
+					      " %02x", bytes[b]);
+			break;
+		}
 		for (i = 0; i < exit->internal.ndata && n > 0 &&
 			    (size_t)n < sizeof(exit->message); i++)
 			n += snprintf(exit->message + n, sizeof(exit->message) - n,
@@ -293,9 +332,15 @@ void vcpu_decode_exit(const struct vmctl_run *run, struct vmctl_exit *exit)
 		snprintf(exit->message, sizeof(exit->message), "interrupted by a signal");
 		break;
 	case VMCTL_EXIT_MMIO:
+		exit->mmio.addr = run->mmio.phys_addr;
+		exit->mmio.len = run->mmio.len <= 16 ? run->mmio.len : 16;
+		exit->mmio.is_write = run->mmio.is_write;
+		if (exit->mmio.is_write)
+			memcpy(exit->mmio.data, run->mmio.data, exit->mmio.len);
 		snprintf(exit->message, sizeof(exit->message),
-			 "MMIO %s at 0x%llx, %u bytes", run->mmio.is_write ? "write" : "read",
-			 (unsigned long long)run->mmio.phys_addr, run->mmio.len);
+			 "MMIO %s of %u bytes at 0x%llx (outside its memory)",
+			 exit->mmio.is_write ? "write" : "read", exit->mmio.len,
+			 (unsigned long long)exit->mmio.addr);
 		break;
 	default:
 		snprintf(exit->message, sizeof(exit->message),
@@ -314,6 +359,22 @@ void vcpu_explain_ept_violation(const struct vmctl_vm *vm, struct vmctl_exit *ex
 	const struct vmctl_mem *m;
 	unsigned int i;
 
+	if (exit->reason == VMCTL_EXIT_MMIO && exit->mmio.is_write) {
+		for (i = 0; i < VMCTL_MAX_SLOTS; i++) {
+			m = &vm->mem[i];
+			if (m->used && (m->flags & VMCTL_SLOT_READONLY) &&
+			    exit->mmio.addr >= m->gpa && exit->mmio.addr - m->gpa < m->size) {
+				exit->readonly_write = true;
+				snprintf(exit->message, sizeof(exit->message),
+					 "guest write to read-only memory at 0x%llx (slot %u at "
+					 "0x%llx, %u bytes), as MMIO",
+					 (unsigned long long)exit->mmio.addr, i,
+					 (unsigned long long)m->gpa, exit->mmio.len);
+				return;
+			}
+		}
+		return;
+	}
 	if (exit->reason != VMCTL_EXIT_INTERNAL_ERROR ||
 	    exit->internal.suberror != VMCTL_INTERNAL_EPT_VIOLATION || exit->internal.ndata < 3 ||
 	    !(exit->internal.data[1] & EPT_QUAL_WRITE))
@@ -364,6 +425,7 @@ VMCTL_EXPORT int vmctl_vcpu_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit
 		 * in run->io.data.
 		 */
 		vcpu->in_pending = false;
+		vcpu->mmio_read_pending = false;
 		vcpu_interrupted(vcpu, exit);
 		return err;
 	}
@@ -379,6 +441,7 @@ VMCTL_EXPORT int vmctl_vcpu_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit
 	if (err)
 		return err;
 	vcpu->in_pending = false;
+	vcpu->mmio_read_pending = false;
 	vcpu_decode_exit(vcpu->run, exit);
 	vcpu_explain_ept_violation(vcpu->vm, exit);
 	if (exit->reason == VMCTL_EXIT_SHUTDOWN)
@@ -387,6 +450,11 @@ VMCTL_EXPORT int vmctl_vcpu_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit
 		vcpu->in_pending = true;
 		/* A guest reading a port nobody answers sees all ones, as on a PC. */
 		vcpu->run->io.data = 0xffffffffu;
+	}
+	if (exit->reason == VMCTL_EXIT_MMIO && !exit->mmio.is_write) {
+		/* Nothing answers: all ones, as a PC's bus gives. */
+		vcpu->mmio_read_pending = true;
+		memset(vcpu->run->mmio.data, 0xff, sizeof(vcpu->run->mmio.data));
 	}
 	return 0;
 }
@@ -453,6 +521,11 @@ VMCTL_EXPORT int vmctl_vcpu_run_loop(struct vmctl_vcpu *vcpu, struct vmctl_exit 
 		err = vmctl_vcpu_run(vcpu, exit);
 		if (err)
 			return err;
+		if (exit->reason == VMCTL_EXIT_MMIO) {
+			if (!vcpu_dispatch_mmio(vcpu, exit))
+				return 0;
+			continue;
+		}
 		if (exit->reason != VMCTL_EXIT_IO)
 			return 0;
 		if (!vcpu_dispatch_io(vcpu, exit))

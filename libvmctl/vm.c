@@ -28,6 +28,11 @@ VMCTL_EXPORT int vmctl_vm_create(struct vmctl_sys *sys, struct vmctl_vm **vmp)
 		err = -ENOMEM;
 		goto out_free;
 	}
+	mmio_map_init(&vm->mmio);
+	if (pthread_rwlock_init(&vm->mmio_lock, NULL)) {
+		err = -ENOMEM;
+		goto out_pio_lock;
+	}
 
 	/* Kept so that memory checks know the guest's address width. */
 	err = vmctl_sys_get_caps(sys, &vm->caps);
@@ -43,6 +48,8 @@ VMCTL_EXPORT int vmctl_vm_create(struct vmctl_sys *sys, struct vmctl_vm **vmp)
 	return 0;
 
 out_lock:
+	pthread_rwlock_destroy(&vm->mmio_lock);
+out_pio_lock:
 	pthread_rwlock_destroy(&vm->pio_lock);
 out_free:
 	free(vm);
@@ -67,6 +74,8 @@ VMCTL_EXPORT void vmctl_vm_destroy(struct vmctl_vm *vm)
 			munmap(vm->mem[i].host, vm->mem[i].size);
 	pio_map_free(&vm->pio);
 	pthread_rwlock_destroy(&vm->pio_lock);
+	mmio_map_free(&vm->mmio);
+	pthread_rwlock_destroy(&vm->mmio_lock);
 	free(vm);
 }
 

@@ -967,7 +967,7 @@ static void *runner_thread(void *arg)
 				break;
 			}
 			if (reason >= NEXITS || reason == VMCTL_EXIT_NONE ||
-			    reason == VMCTL_EXIT_INTR || reason == VMCTL_EXIT_MMIO) {
+			    reason == VMCTL_EXIT_INTR) {
 				runner_violation(rn, "RUN's exit reason", ret);
 				break;
 			}

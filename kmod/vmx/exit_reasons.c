@@ -61,7 +61,7 @@ const struct vmctl_exit_reason_desc vmx_exit_reasons[VMX_NR_EXIT_REASONS] = {
 	[45] = { "EOI_INDUCED" },
 	[46] = { "GDTR_IDTR" },
 	[47] = { "LDTR_TR" },
-	/* Guest accesses to memory no slot backs: MMIO once it is decoded. */
+	/* Guest accesses to memory no slot backs: decoded MMIO (mmio.c). */
 	[48] = { "EPT_VIOLATION", VMCTL_EXIT_CLASS_MMIO },
 	[49] = { "EPT_MISCONFIG" },
 	[50] = { "INVEPT" },

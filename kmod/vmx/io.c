@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Exits that user space completes: port I/O and EPT violations.
- *
- * The value of an IN is supplied by the next RUN; an EPT violation is an
- * access outside guest memory (MMIO comes later).
+ * Port I/O, which user space completes: the value of an IN is supplied by
+ * the next RUN.  MMIO is in mmio.c.
  */
 #include <linux/kernel.h>
 
@@ -60,13 +58,4 @@ void vmx_complete_io_in(struct vmx_vcpu *v)
 	}
 	vmx_skip_instruction(v, v->io_insn_len);
 	v->io_in_pending = false;
-}
-
-enum vmx_exit_action vmx_handle_ept_violation(struct vmx_vcpu *v)
-{
-	u64 data[3] = { vmcs_read64(VMCS_GUEST_PHYSICAL_ADDRESS), v->exit_qual,
-			vmcs_readl(VMCS_GUEST_RIP) };
-
-	/* No slot there, or a write to a read-only one (MMIO comes later). */
-	return vmx_internal_error(v, VMCTL_INTERNAL_EPT_VIOLATION, 3, data);
 }

@@ -102,7 +102,8 @@ static void vmx_exit(void)
 static void vmx_fill_caps(struct vmctl_caps *caps)
 {
 	u64 f = VMCTL_CAP_UNRESTRICTED_GUEST | VMCTL_CAP_EPT |
-		VMCTL_CAP_LONG_MODE_GUEST | VMCTL_CAP_READONLY_SLOTS;
+		VMCTL_CAP_LONG_MODE_GUEST | VMCTL_CAP_READONLY_SLOTS |
+		VMCTL_CAP_DECODED_MMIO;
 
 	if (cpu_has_vmx_vpid())
 		f |= VMCTL_CAP_VPID;
@@ -565,6 +566,14 @@ static int vmx_vcpu_run(struct vmctl_vcpu *vcpu)
 		if (vmx_vcpu_put())
 			goto insn_failed;
 	}
+	if (v->mmio.pending_read) {
+		/* A read-modify-write may report its write at once. */
+		action = vmx_mmio_complete_read(v);
+		if (action == ACTION_EXIT_TO_USER)
+			goto out;
+		if (action == ACTION_ERROR)
+			goto insn_failed;
+	}
 
 	for (;;) {
 		/*
@@ -606,6 +615,8 @@ static int vmx_vcpu_run(struct vmctl_vcpu *vcpu)
 		if (vmx_take_insn_failure(&error))
 			action = ACTION_ERROR;
 		kernel_fpu_end();
+		if (action == ACTION_EMULATE_MMIO)
+			action = vmx_mmio_emulate(v);
 
 		/* "Resumed" and "user exit filled" never hold together. */
 		resumed = action == ACTION_RESUME_GUEST;

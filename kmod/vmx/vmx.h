@@ -14,6 +14,7 @@
 #include <asm/trapnr.h>
 
 #include "../vmctl.h"
+#include "../x86/insn_decode.h"
 #include "ept.h"
 #include "vmcs.h"
 
@@ -52,6 +53,13 @@ enum vmx_guest_msr_slot {
 struct vmx_vm {
 	struct vmx_ept ept;
 	u64 id;				/* never reused: see spec.c */
+};
+
+/* mmio.c: an MMIO instruction between its read exit and its completion */
+struct vmx_mmio {
+	struct vmctl_insn insn;
+	u64 gpa[2];			/* of insn.mem[0] and mem[1] */
+	bool pending_read;		/* the next RUN brings the value read */
 };
 
 struct vmx_vcpu {
@@ -103,6 +111,7 @@ struct vmx_vcpu {
 	bool io_in_pending;
 	u8 io_size;
 	u8 io_insn_len;
+	struct vmx_mmio mmio;
 	bool shutdown;			/* triple fault: cannot run again */
 	bool check_guest_state;		/* user space set registers: check them */
 
@@ -125,6 +134,11 @@ enum vmx_exit_action {
 	ACTION_RESUME_GUEST,	/* handled in the kernel: enter again */
 	ACTION_EXIT_TO_USER,	/* run->exit_reason is filled */
 	ACTION_ERROR,		/* a VMX instruction failed */
+	/*
+	 * Needs guest memory (which may sleep): vmx_mmio_emulate() runs
+	 * once the guest's FPU state is saved and preemption is enabled.
+	 */
+	ACTION_EMULATE_MMIO,
 };
 
 /* The run structure shared with user space, where exits are reported. */
@@ -304,7 +318,11 @@ void vmx_reset_debug_state(struct vmx_vcpu *v);
 /* io.c */
 enum vmx_exit_action vmx_handle_io(struct vmx_vcpu *v);
 void vmx_complete_io_in(struct vmx_vcpu *v);
+
+/* mmio.c */
 enum vmx_exit_action vmx_handle_ept_violation(struct vmx_vcpu *v);
+enum vmx_exit_action vmx_mmio_emulate(struct vmx_vcpu *v);
+enum vmx_exit_action vmx_mmio_complete_read(struct vmx_vcpu *v);
 
 /* entry_fail.c */
 bool vmx_precheck_guest_state(struct vmx_vcpu *v);

@@ -49,7 +49,7 @@ enum vmctl_backend {
 #define VMCTL_CAP_EPT_1G_PAGES		(1ULL << 6)
 #define VMCTL_CAP_EPT_AD_BITS		(1ULL << 7)
 #define VMCTL_CAP_PREEMPTION_TIMER	(1ULL << 8)
-#define VMCTL_CAP_DECODED_MMIO		(1ULL << 9)	/* not yet */
+#define VMCTL_CAP_DECODED_MMIO		(1ULL << 9)	/* VMCTL_EXIT_MMIO */
 #define VMCTL_CAP_CPUID			(1ULL << 10)	/* VMCTL_SET_CPUID and friends */
 
 struct vmctl_caps {
@@ -201,7 +201,7 @@ enum vmctl_exit_reason {
 	VMCTL_EXIT_FAIL_ENTRY		= 4,	/* VM entry failed: run.fail_entry */
 	VMCTL_EXIT_INTERNAL_ERROR	= 5,	/* run.internal */
 	VMCTL_EXIT_INTR			= 6,	/* a signal or immediate_exit ended RUN (-EINTR) */
-	VMCTL_EXIT_MMIO			= 7,	/* reserved for decoded MMIO */
+	VMCTL_EXIT_MMIO			= 7,	/* decoded MMIO: run.mmio */
 };
 
 #define VMCTL_IO_IN			0
@@ -219,6 +219,35 @@ enum vmctl_internal_error {
 	/* String or REP port I/O: data[0] = qualification, [1] = guest RIP */
 	VMCTL_INTERNAL_UNSUPPORTED_IO	= 3,
 	VMCTL_INTERNAL_VMX_INSN_FAILED	= 4,	/* data[0] = VM-instruction error */
+	/*
+	 * An access no slot backs that cannot be delivered as
+	 * VMCTL_EXIT_MMIO: data[0] = guest-physical address, [1] = guest
+	 * RIP, [2] = why (enum vmctl_mmio_failure), [3] = number of
+	 * instruction bytes fetched, [4] and [5] = those bytes (byte 0 in
+	 * the low byte of [4]).  The guest is left at the instruction.
+	 */
+	VMCTL_INTERNAL_MMIO_FAILED	= 5,
+};
+
+/* run.internal.data[2] of VMCTL_INTERNAL_MMIO_FAILED */
+enum vmctl_mmio_failure {
+	/*
+	 * 1-6: the decoder refused the bytes (enum vmctl_insn_status:
+	 * truncated, too long, unsupported opcode, no memory operand, #UD
+	 * encoding, refused prefix)
+	 */
+	VMCTL_MMIO_DECODE_TRUNCATED	= 1,
+	VMCTL_MMIO_DECODE_TOO_LONG	= 2,
+	VMCTL_MMIO_DECODE_UNSUPPORTED	= 3,
+	VMCTL_MMIO_DECODE_NO_MEMORY	= 4,
+	VMCTL_MMIO_DECODE_INVALID	= 5,
+	VMCTL_MMIO_DECODE_PREFIX	= 6,
+	VMCTL_MMIO_SPLIT_ACCESS		= 0x100,	/* the access crosses a page */
+	VMCTL_MMIO_FETCH_FAILED		= 0x101,	/* instruction not in guest RAM */
+	VMCTL_MMIO_PAGING_UNSUPPORTED	= 0x102,	/* 5-level paging */
+	VMCTL_MMIO_TABLES_NOT_RAM	= 0x103,	/* a page table outside guest RAM */
+	/* a fetch from MMIO, the page walk's own access, event delivery */
+	VMCTL_MMIO_WRONG_ACCESS		= 0x104,
 };
 
 /* run.fail_entry.flags */
@@ -291,11 +320,46 @@ struct vmctl_run {
 			__u64 data[16];
 		} internal;
 
-		/* VMCTL_EXIT_MMIO (reserved for the decoded-MMIO work) */
+		/*
+		 * VMCTL_EXIT_MMIO: an access to guest-physical memory that no
+		 * slot backs, or a write to a read-only slot, decoded.  data
+		 * is little-endian, len bytes of it valid.
+		 *
+		 * A write: data holds the value written; the instruction is
+		 * complete (registers, flags and RIP updated).  A read: user
+		 * space stores the value read in data; the next RUN completes
+		 * the instruction (destination register with the zero or
+		 * sign extension and partial-register rules of the
+		 * instruction, flags, RIP), under the same pending rule as an
+		 * IN (see io above; SET_REGS/SET_SREGS discard it).
+		 *
+		 * Read-modify-write instructions (ADD/OR/AND/XOR/... to
+		 * memory, NOT, NEG, INC, DEC, XCHG, BTS/BTR/BTC) are a read
+		 * exit, then, on the next RUN, a write exit with the result:
+		 * the read exit does not know the value to write.  CMP, TEST
+		 * and BT only read.  LOCK is honoured only in that nothing
+		 * else of this vCPU runs in between; another vCPU or device
+		 * thread may touch the device between the two exits.  MOVS
+		 * between two MMIO ranges is a read exit and then a write
+		 * exit; with RAM on one side, only the MMIO side exits.  REP
+		 * string forms exit once per element.  A RUN that completes a
+		 * read whose instruction then writes MMIO returns that write
+		 * exit at once, even with immediate_exit set.
+		 *
+		 * The instruction is fetched and its operands translated
+		 * through the guest's segments and page tables with its
+		 * privilege checks; a fault the CPU would raise (#PF with
+		 * CR2, #GP, #SS) is delivered to the guest instead, before
+		 * any access.  Accessed and dirty bits are set as the CPU
+		 * sets them.  Forms the decoder does not know (SSE moves,
+		 * CMPXCHG, XADD, ...), an access that crosses a page, and
+		 * fetches from MMIO end the run with
+		 * VMCTL_INTERNAL_MMIO_FAILED instead.
+		 */
 		struct {
 			__u64 phys_addr;
-			__u64 data;
-			__u32 len;
+			__u8  data[16];
+			__u32 len;		/* 1, 2, 4 or 8 */
 			__u8  is_write;
 			__u8  pad[3];
 		} mmio;

@@ -372,6 +372,45 @@ int vmctl_vm_pio_register(struct vmctl_vm *vm, uint16_t port, uint32_t count,
 int vmctl_vm_pio_unregister(struct vmctl_vm *vm, uint16_t port);
 
 /* ------------------------------------------------------------------------ */
+/* MMIO handlers                                                              */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Called by vmctl_vcpu_run_loop() for a guest access (VMCTL_EXIT_MMIO) to
+ * guest-physical addr in a registered range, where no memory slot is (or
+ * a write to a read-only slot).  len is 1, 2, 4 or 8; data holds len bytes,
+ * little-endian: for a write the value written, for a read the handler
+ * stores the value the guest reads (pre-set to all ones).  The kernel
+ * decodes the instruction: a read-modify-write (e.g. OR to memory) comes as
+ * a read, then a write of the result.  Returns 0, or a negative errno that
+ * ends the run loop with LIBVMCTL_EXIT_HANDLER_ERROR.
+ */
+typedef int (*vmctl_mmio_handler_t)(struct vmctl_vcpu *vcpu, uint64_t addr,
+				    void *data, unsigned int len, bool is_write,
+				    void *opaque);
+
+/*
+ * Routes guest-physical [addr, addr + size) to handler; an access that
+ * runs past the end is not routed.  Errors: -EINVAL size 0, range beyond
+ * 2^64, vm or handler NULL; -EEXIST overlaps a registered range; -ENOMEM.
+ */
+int vmctl_vm_mmio_register(struct vmctl_vm *vm, uint64_t addr, uint64_t size,
+			   vmctl_mmio_handler_t handler, void *opaque);
+
+/* Removes the range registered at exactly this address.  Waits for
+ * handlers still running.  Errors: -ENOENT none starts there; -EINVAL. */
+int vmctl_vm_mmio_unregister(struct vmctl_vm *vm, uint64_t addr);
+
+/*
+ * Sets the value the pending MMIO read returns (exit->mmio.len bytes,
+ * little-endian), for a VMCTL_EXIT_MMIO read that the run loop returned
+ * (no handler).  Without it the guest reads all ones.  Errors: -EINVAL no
+ * MMIO read is pending, len is not the access's width, or NULL.
+ */
+int vmctl_vcpu_complete_mmio_read(struct vmctl_vcpu *vcpu, const void *data,
+				  unsigned int len);
+
+/* ------------------------------------------------------------------------ */
 /* vCPUs                                                                      */
 /* ------------------------------------------------------------------------ */
 
@@ -527,8 +566,16 @@ struct vmctl_exit {
 				 * -EINTR run is not one */
 	bool requested;		/* VMCTL_EXIT_INTR: vmctl_vcpu_request_exit() asked
 				 * for it (else a signal) */
-	bool readonly_write;	/* VMCTL_INTERNAL_EPT_VIOLATION: a guest write to
-				 * memory added with VMCTL_SLOT_READONLY */
+	bool readonly_write;	/* VMCTL_INTERNAL_EPT_VIOLATION or VMCTL_EXIT_MMIO:
+				 * a guest write to memory added with
+				 * VMCTL_SLOT_READONLY */
+	/* Since decoded MMIO (VMCTL_CAP_DECODED_MMIO): */
+	struct {
+		uint64_t addr;	/* guest-physical */
+		uint32_t len;	/* 1, 2, 4 or 8 */
+		bool is_write;
+		uint8_t data[16]; /* write: the value written, little-endian */
+	} mmio;			/* VMCTL_EXIT_MMIO */
 };
 
 /*
