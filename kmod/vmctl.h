@@ -125,6 +125,8 @@ struct vmctl_backend_ops {
 	 * probe().
 	 */
 	unsigned int (*cycles_khz)(void);
+
+	/*
 	 * CPUID (kmod/cpuid.c copies and locks).  set_cpuid() checks the
 	 * entries (nent <= VMCTL_CPUID_MAX_ENTRIES) and replaces the vCPU's
 	 * table, under run_lock.  The getters fill up to *nent entries and
