@@ -102,7 +102,8 @@ static void vmx_exit(void)
 static void vmx_fill_caps(struct vmctl_caps *caps)
 {
 	u64 f = VMCTL_CAP_UNRESTRICTED_GUEST | VMCTL_CAP_EPT |
-		VMCTL_CAP_LONG_MODE_GUEST | VMCTL_CAP_READONLY_SLOTS;
+		VMCTL_CAP_LONG_MODE_GUEST | VMCTL_CAP_READONLY_SLOTS |
+		VMCTL_CAP_HYPERCALLS;
 
 	if (cpu_has_vmx_vpid())
 		f |= VMCTL_CAP_VPID;
@@ -466,6 +467,7 @@ static const vmx_exit_handler_t vmx_exit_handlers[VMX_NR_EXIT_REASONS] = {
 	[VMX_EXIT_TRIPLE_FAULT]		= handle_triple_fault,
 	[VMX_EXIT_CPUID]		= handle_cpuid,
 	[VMX_EXIT_HLT]			= handle_hlt,
+	[VMX_EXIT_VMCALL]		= vmx_handle_vmcall,
 	[VMX_EXIT_INVD]			= handle_wbinvd,
 	[VMX_EXIT_CR_ACCESS]		= vmx_handle_cr_access,
 	[VMX_EXIT_DR_ACCESS]		= vmx_handle_dr_access,
@@ -615,6 +617,12 @@ static int vmx_vcpu_run(struct vmctl_vcpu *vcpu)
 	if (v->io_in_pending) {
 		vmx_vcpu_get(v);
 		vmx_complete_io_in(v);
+		if (vmx_vcpu_put())
+			goto insn_failed;
+	}
+	if (v->hypercall_pending) {
+		vmx_vcpu_get(v);
+		vmx_complete_hypercall(v);
 		if (vmx_vcpu_put())
 			goto insn_failed;
 	}

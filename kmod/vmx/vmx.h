@@ -101,6 +101,10 @@ struct vmx_vcpu {
 	bool io_in_pending;
 	u8 io_size;
 	u8 io_insn_len;
+	/* a VMCALL waits for user space's answer (hypercall.c) */
+	bool hypercall_pending;
+	bool hypercall_long_mode;
+	u8 hypercall_insn_len;
 	bool shutdown;			/* triple fault: cannot run again */
 	bool check_guest_state;		/* user space set registers: check them */
 
@@ -291,6 +295,10 @@ void vmx_reset_debug_state(struct vmx_vcpu *v);
 enum vmx_exit_action vmx_handle_io(struct vmx_vcpu *v);
 void vmx_complete_io_in(struct vmx_vcpu *v);
 enum vmx_exit_action vmx_handle_ept_violation(struct vmx_vcpu *v);
+
+/* hypercall.c */
+enum vmx_exit_action vmx_handle_vmcall(struct vmx_vcpu *v);
+void vmx_complete_hypercall(struct vmx_vcpu *v);
 
 /* entry_fail.c */
 bool vmx_precheck_guest_state(struct vmx_vcpu *v);

@@ -50,6 +50,8 @@ enum vmctl_backend {
 #define VMCTL_CAP_EPT_AD_BITS		(1ULL << 7)
 #define VMCTL_CAP_PREEMPTION_TIMER	(1ULL << 8)
 #define VMCTL_CAP_DECODED_MMIO		(1ULL << 9)	/* not yet */
+/* state: VMCALL exits as VMCTL_EXIT_HYPERCALL (run.hypercall) */
+#define VMCTL_CAP_HYPERCALLS		(1ULL << 14)
 
 struct vmctl_caps {
 	__u32 api_version;		/* == VMCTL_API_VERSION */
@@ -201,7 +203,26 @@ enum vmctl_exit_reason {
 	VMCTL_EXIT_INTERNAL_ERROR	= 5,	/* run.internal */
 	VMCTL_EXIT_INTR			= 6,	/* a signal or immediate_exit ended RUN (-EINTR) */
 	VMCTL_EXIT_MMIO			= 7,	/* reserved for decoded MMIO */
+	VMCTL_EXIT_HYPERCALL		= 9,	/* guest VMCALL: run.hypercall */
 };
+
+/*
+ * Hypercalls (VMCTL_EXIT_HYPERCALL), KVM's convention: the guest executes
+ * VMCALL with the call number in RAX and up to four arguments in RBX,
+ * RCX, RDX and RSI; the result comes back in RAX, every other register
+ * unchanged.  Outside 64-bit mode number and arguments are the low 32
+ * bits of the registers and only EAX is written back (zero-extended).
+ *
+ * VMCALL at CPL > 0 never reaches user space: the guest gets
+ * -VMCTL_HC_EPERM in RAX and continues after the VMCALL, as under KVM
+ * (its -KVM_EPERM), so that a user process in the guest cannot talk to
+ * the VMM behind its kernel's back.  The error numbers are KVM's, so
+ * that guests written for KVM's hypercall ABI read them alike.
+ */
+#define VMCTL_HC_EPERM			1	/* RAX = -1: VMCALL at CPL > 0 */
+#define VMCTL_HC_ENOSYS			1000	/* what libvmctl answers for no handler */
+
+#define VMCTL_HYPERCALL_LONG_MODE	(1U << 0)	/* hypercall.flags: 64-bit mode */
 
 #define VMCTL_IO_IN			0
 #define VMCTL_IO_OUT			1
@@ -298,6 +319,23 @@ struct vmctl_run {
 			__u8  is_write;
 			__u8  pad[3];
 		} mmio;
+
+		/*
+		 * VMCTL_EXIT_HYPERCALL.  RIP still points at the VMCALL;
+		 * the next RUN puts ret into RAX (EAX outside 64-bit mode)
+		 * and moves RIP past the VMCALL.  ret starts as
+		 * -VMCTL_HC_ENOSYS, so a VMM that does not answer gives
+		 * the guest "no such hypercall".  SET_REGS and SET_SREGS
+		 * discard a pending hypercall as they discard a pending
+		 * IN (see run.io): the VMCALL executes again.
+		 */
+		struct {
+			__u64 nr;		/* out: RAX */
+			__u64 args[4];		/* out: RBX, RCX, RDX, RSI */
+			__u64 ret;		/* in: the guest's RAX */
+			__u32 flags;		/* out: VMCTL_HYPERCALL_* */
+			__u32 pad;
+		} hypercall;
 
 		__u8 exit_union_space[1024];
 	};
@@ -404,6 +442,7 @@ struct vmctl_run {
  * first failing check.
  */
 #define VMCTL_SET_SREGS		_IOW(VMCTL_IOCTL_MAGIC, 0x24, struct vmctl_sregs)
+
 
 /* ------------------------------------------------------------------------ */
 /* Statistics: the generic-netlink family VMCTL_GENL_NAME                     */
