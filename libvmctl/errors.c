@@ -148,6 +148,8 @@ const struct err_msg err_msgs[] = {
 	{ "vmctl_vcpu_run", -EBUSY, "the vCPU is running in another thread" },
 	{ "vmctl_vcpu_run", -EIO, OWNER },
 	{ "vmctl_vcpu_complete_in", -EINVAL, "no IN is pending on this vCPU" },
+	{ "vmctl_vcpu_complete_hypercall", -EINVAL, "no hypercall is pending on this vCPU" },
+	{ "vmctl_vm_hypercall_register", -EINVAL, NULLARG },
 	{ "vmctl_vcpu_run_loop", -EINVAL, "the vCPU was shut down (triple fault), or a NULL argument" },
 	{ "vmctl_vcpu_run_loop", -EINTR, "interrupted by a signal or vmctl_vcpu_request_exit()" },
 	{ "vmctl_vcpu_run_loop", -EBUSY, "the vCPU is running in another thread" },

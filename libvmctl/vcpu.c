@@ -101,6 +101,7 @@ VMCTL_EXPORT int vmctl_vcpu_set_regs(struct vmctl_vcpu *vcpu,
 		return -errno;
 	/* The kernel discarded a pending IN: nothing left to complete. */
 	vcpu->in_pending = false;
+	vcpu->hypercall_pending = false;
 	return 0;
 }
 
@@ -127,6 +128,7 @@ VMCTL_EXPORT int vmctl_vcpu_set_sregs(struct vmctl_vcpu *vcpu,
 	if (ioctl(vcpu->fd, VMCTL_SET_SREGS, sregs) < 0)
 		return -errno;
 	vcpu->in_pending = false;
+	vcpu->hypercall_pending = false;
 	return 0;
 }
 
@@ -139,6 +141,7 @@ static const char *const exit_names[] = {
 	[VMCTL_EXIT_INTERNAL_ERROR]	= "INTERNAL_ERROR",
 	[VMCTL_EXIT_INTR]		= "INTR",
 	[VMCTL_EXIT_MMIO]		= "MMIO",
+	[VMCTL_EXIT_HYPERCALL]		= "HYPERCALL",
 };
 
 VMCTL_EXPORT const char *vmctl_exit_reason_name(uint32_t reason)
@@ -292,6 +295,19 @@ void vcpu_decode_exit(const struct vmctl_run *run, struct vmctl_exit *exit)
 	case VMCTL_EXIT_INTR:
 		snprintf(exit->message, sizeof(exit->message), "interrupted by a signal");
 		break;
+	case VMCTL_EXIT_HYPERCALL:
+		exit->hypercall.nr = run->hypercall.nr;
+		for (i = 0; i < 4; i++)
+			exit->hypercall.args[i] = run->hypercall.args[i];
+		exit->hypercall.long_mode = run->hypercall.flags & VMCTL_HYPERCALL_LONG_MODE;
+		snprintf(exit->message, sizeof(exit->message),
+			 "hypercall %llu (0x%llx, 0x%llx, 0x%llx, 0x%llx)",
+			 (unsigned long long)run->hypercall.nr,
+			 (unsigned long long)run->hypercall.args[0],
+			 (unsigned long long)run->hypercall.args[1],
+			 (unsigned long long)run->hypercall.args[2],
+			 (unsigned long long)run->hypercall.args[3]);
+		break;
 	case VMCTL_EXIT_MMIO:
 		snprintf(exit->message, sizeof(exit->message),
 			 "MMIO %s at 0x%llx, %u bytes", run->mmio.is_write ? "write" : "read",
@@ -364,6 +380,7 @@ VMCTL_EXPORT int vmctl_vcpu_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit
 		 * in run->io.data.
 		 */
 		vcpu->in_pending = false;
+		vcpu->hypercall_pending = false;
 		vcpu_interrupted(vcpu, exit);
 		return err;
 	}
@@ -379,6 +396,7 @@ VMCTL_EXPORT int vmctl_vcpu_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit
 	if (err)
 		return err;
 	vcpu->in_pending = false;
+	vcpu->hypercall_pending = false;
 	vcpu_decode_exit(vcpu->run, exit);
 	vcpu_explain_ept_violation(vcpu->vm, exit);
 	if (exit->reason == VMCTL_EXIT_SHUTDOWN)
@@ -388,6 +406,8 @@ VMCTL_EXPORT int vmctl_vcpu_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit
 		/* A guest reading a port nobody answers sees all ones, as on a PC. */
 		vcpu->run->io.data = 0xffffffffu;
 	}
+	if (exit->reason == VMCTL_EXIT_HYPERCALL)
+		vcpu->hypercall_pending = true;
 	return 0;
 }
 
@@ -453,9 +473,17 @@ VMCTL_EXPORT int vmctl_vcpu_run_loop(struct vmctl_vcpu *vcpu, struct vmctl_exit 
 		err = vmctl_vcpu_run(vcpu, exit);
 		if (err)
 			return err;
-		if (exit->reason != VMCTL_EXIT_IO)
+		switch (exit->reason) {
+		case VMCTL_EXIT_IO:
+			if (!vcpu_dispatch_io(vcpu, exit))
+				return 0;
+			break;
+		case VMCTL_EXIT_HYPERCALL:
+			if (!vcpu_dispatch_hypercall(vcpu, exit))
+				return 0;
+			break;
+		default:
 			return 0;
-		if (!vcpu_dispatch_io(vcpu, exit))
-			return 0;
+		}
 	}
 }

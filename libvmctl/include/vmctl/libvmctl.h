@@ -344,6 +344,38 @@ int vmctl_vm_pio_register(struct vmctl_vm *vm, uint16_t port, uint32_t count,
 int vmctl_vm_pio_unregister(struct vmctl_vm *vm, uint16_t port);
 
 /* ------------------------------------------------------------------------ */
+/* Hypercalls (state.c)                                                       */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Called by vmctl_vcpu_run_loop() for a guest VMCALL at CPL 0 (the ABI is
+ * in <linux/vmctl.h> at VMCTL_EXIT_HYPERCALL): nr is the guest's RAX,
+ * args its RBX, RCX, RDX and RSI (32-bit values outside 64-bit mode).
+ * The handler stores the guest's new RAX in *ret (pre-set to
+ * -VMCTL_HC_ENOSYS).  Returns 0, or a negative errno that ends the run
+ * loop with VMCTL_EXIT_HANDLER_ERROR (running again gives the guest
+ * *ret as it was left).
+ */
+typedef int (*vmctl_hypercall_handler_t)(struct vmctl_vcpu *vcpu, uint64_t nr,
+					 const uint64_t args[4], uint64_t *ret,
+					 void *opaque);
+
+/*
+ * Makes handler the VM's hypercall handler, replacing any; NULL removes
+ * it, and vmctl_vcpu_run_loop() then returns VMCTL_EXIT_HYPERCALL to its
+ * caller.  Waits for handlers still running.  Errors: -EINVAL vm NULL.
+ */
+int vmctl_vm_hypercall_register(struct vmctl_vm *vm, vmctl_hypercall_handler_t handler,
+				void *opaque);
+
+/*
+ * Sets what the pending hypercall returns in the guest's RAX.  Errors:
+ * -EINVAL no hypercall is pending (the last exit was not one, or
+ * registers were set since).
+ */
+int vmctl_vcpu_complete_hypercall(struct vmctl_vcpu *vcpu, uint64_t ret);
+
+/* ------------------------------------------------------------------------ */
 /* vCPUs                                                                      */
 /* ------------------------------------------------------------------------ */
 
@@ -501,6 +533,11 @@ struct vmctl_exit {
 				 * for it (else a signal) */
 	bool readonly_write;	/* VMCTL_INTERNAL_EPT_VIOLATION: a guest write to
 				 * memory added with VMCTL_SLOT_READONLY */
+	struct {
+		uint64_t nr;		/* RAX */
+		uint64_t args[4];	/* RBX, RCX, RDX, RSI */
+		bool long_mode;		/* else 32-bit values */
+	} hypercall;		/* VMCTL_EXIT_HYPERCALL (no handler registered) */
 };
 
 /*
