@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Guest code of the state feature's selftests (guests_state.S):
+ * hypercalls, vCPU state and the FPU.
+ */
+#ifndef VMCTL_SELFTESTS_GUESTS_STATE_H
+#define VMCTL_SELFTESTS_GUESTS_STATE_H
+
+#include "guests.h"
+
+#define HC_FIRST_NR	0x1234567890ULL	/* hc_long's first hypercall */
+#define HC_FIRST_ARG0	0x1111111111111111ULL
+#define HC_FIRST_ARG1	0x2222222222222222ULL
+#define HC_FIRST_ARG2	0x3333333333333333ULL
+#define HC_FIRST_ARG3	0x4444444444444444ULL
+#define HC_LOOP_NR	0x100		/* hc_long's loop: numbers 0x100 + i */
+#define HC_LOOP_COUNT	50
+#define HC_RAW_NR	7		/* hc_long: answered with complete_hypercall() */
+#define HC_NONE_NR	8		/* hc_long: never answered */
+
+/* The answer hc_long expects to hypercall nr = HC_LOOP_NR + i, args (i, 2i, 3i, 4i). */
+#define HC_LOOP_RET(nr, a0, a1, a2, a3) \
+	((nr) * 0x10001 + (a0) + ((a1) << 8) + ((a2) << 16) + ((a3) << 24))
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+/*
+ * hc_long (long mode): VMCALL HC_FIRST_NR with HC_FIRST_ARG0..3: REPORT(RAX),
+ * then REPORT(registers other than RAX changed by the VMCALL, as a bit mask);
+ * HC_LOOP_COUNT VMCALLs checking each answer: REPORT(wrong answers);
+ * VMCALL HC_RAW_NR: REPORT(RAX); VMCALL HC_NONE_NR: REPORT(RAX); HLT.
+ */
+DECLARE_GUEST(hc_long);
+/*
+ * hc_prot (32-bit protected mode, no paging): VMCALL with the registers as
+ * the host set them, then REPORT(EAX) and spins.  Run at CPL 3 with IOPL 3
+ * (so that the ucall's OUT works) to see the CPL check.
+ */
+DECLARE_GUEST(hc_prot);
+#endif
+
+#endif /* VMCTL_SELFTESTS_GUESTS_STATE_H */
