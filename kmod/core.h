@@ -27,4 +27,10 @@ int vmctl_genl_vm_add(struct vmctl_vm *vm);
 void vmctl_genl_vm_del(struct vmctl_vm *vm);
 void vmctl_genl_announce(struct vmctl_vm *vm, enum vmctl_genl_event event);
 
+/* state.c: the vCPU state ioctls */
+long vmctl_vcpu_state_ioctl(struct vmctl_vcpu *vcpu, unsigned int cmd,
+			    void __user *argp);
+long vmctl_vcpu_get_state(struct vmctl_vcpu *vcpu, void __user *argp);
+long vmctl_vcpu_set_state(struct vmctl_vcpu *vcpu, void __user *argp);
+
 #endif /* VMCTL_KMOD_CORE_H */

@@ -718,4 +718,12 @@ const struct vmctl_backend_ops vmctl_vmx_ops = {
 	.set_regs	= vmx_set_regs,
 	.get_sregs	= vmx_get_sregs,
 	.set_sregs	= vmx_set_sregs,
+	.get_debugregs	= vmx_get_debugregs,
+	.set_debugregs	= vmx_set_debugregs,
+	.get_xsave	= vmx_get_xsave,
+	.set_xsave	= vmx_set_xsave,
+	.get_xcrs	= vmx_get_xcrs,
+	.set_xcrs	= vmx_set_xcrs,
+	.get_state	= vmx_get_state,
+	.set_state	= vmx_set_state,
 };
