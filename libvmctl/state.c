@@ -1,8 +1,16 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Hypercalls: the VM's handler and answering a VMCALL exit. */
+/*
+ * Hypercalls (the VM's handler, answering a VMCALL exit) and the vCPU's
+ * state: debug registers, XSAVE image, the whole-state blob in memory and
+ * in files.
+ */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -51,4 +59,166 @@ int vcpu_dispatch_hypercall(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit)
 		return 0;
 	}
 	return 1;
+}
+
+/* The register caches and pending-instruction flags no longer hold. */
+static void vcpu_state_changed(struct vmctl_vcpu *vcpu)
+{
+	vcpu->regs_valid = vcpu->sregs_valid = false;
+	vcpu->in_pending = vcpu->hypercall_pending = false;
+}
+
+VMCTL_EXPORT int vmctl_vcpu_get_debugregs(struct vmctl_vcpu *vcpu, struct vmctl_debugregs *d)
+{
+	struct vmctl_debugregs tmp;
+
+	if (!vcpu || !d)
+		return -EINVAL;
+	if (ioctl(vcpu->fd, VMCTL_GET_DEBUGREGS, &tmp) < 0)
+		return -errno;
+	*d = tmp;
+	return 0;
+}
+
+VMCTL_EXPORT int vmctl_vcpu_set_debugregs(struct vmctl_vcpu *vcpu,
+					  const struct vmctl_debugregs *d)
+{
+	if (!vcpu || !d)
+		return -EINVAL;
+	return ioctl(vcpu->fd, VMCTL_SET_DEBUGREGS, d) < 0 ? -errno : 0;
+}
+
+VMCTL_EXPORT int vmctl_vcpu_get_xsave(struct vmctl_vcpu *vcpu, struct vmctl_xsave *x)
+{
+	if (!vcpu || !x)
+		return -EINVAL;
+	return ioctl(vcpu->fd, VMCTL_GET_XSAVE, x) < 0 ? -errno : 0;
+}
+
+VMCTL_EXPORT int vmctl_vcpu_set_xsave(struct vmctl_vcpu *vcpu, const struct vmctl_xsave *x)
+{
+	if (!vcpu || !x)
+		return -EINVAL;
+	return ioctl(vcpu->fd, VMCTL_SET_XSAVE, x) < 0 ? -errno : 0;
+}
+
+VMCTL_EXPORT int vmctl_vcpu_save_state(struct vmctl_vcpu *vcpu, void **blobp, size_t *sizep)
+{
+	struct vmctl_state_header h = { .size = sizeof(h) };
+	void *blob;
+
+	if (!vcpu || !blobp || !sizep)
+		return -EINVAL;
+	/* Ask for the size first: it depends on the module and the CPU. */
+	if (ioctl(vcpu->fd, VMCTL_GET_STATE, &h) == 0 || errno != E2BIG)
+		return errno == E2BIG ? -EIO : -errno;
+	blob = calloc(1, h.size);
+	if (!blob)
+		return -ENOMEM;
+	((struct vmctl_state_header *)blob)->size = h.size;
+	if (ioctl(vcpu->fd, VMCTL_GET_STATE, blob) < 0) {
+		int err = -errno;
+
+		free(blob);
+		return err;
+	}
+	*blobp = blob;
+	*sizep = ((struct vmctl_state_header *)blob)->size;
+	return 0;
+}
+
+VMCTL_EXPORT int vmctl_vcpu_restore_state(struct vmctl_vcpu *vcpu, const void *blob,
+					  size_t size)
+{
+	struct vmctl_state_header h;
+
+	if (!vcpu || !blob || size < sizeof(h))
+		return -EINVAL;
+	memcpy(&h, blob, sizeof(h));
+	if (h.size != size)
+		return -EINVAL;
+	if (ioctl(vcpu->fd, VMCTL_SET_STATE, blob) < 0)
+		return -errno;
+	vcpu_state_changed(vcpu);
+	return 0;
+}
+
+VMCTL_EXPORT int vmctl_vcpu_save_state_file(struct vmctl_vcpu *vcpu, const char *path)
+{
+	size_t size, done = 0;
+	void *blob;
+	int fd, err;
+
+	if (!path)
+		return -EINVAL;
+	err = vmctl_vcpu_save_state(vcpu, &blob, &size);
+	if (err)
+		return err;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		err = -errno;
+		goto out;
+	}
+	while (done < size) {
+		ssize_t n = write(fd, (char *)blob + done, size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err = n < 0 ? -errno : -EIO;
+			break;
+		}
+		done += n;
+	}
+	if (close(fd) < 0 && !err)
+		err = -errno;
+out:
+	free(blob);
+	return err;
+}
+
+VMCTL_EXPORT int vmctl_vcpu_restore_state_file(struct vmctl_vcpu *vcpu, const char *path)
+{
+	char *blob = NULL;
+	size_t size = 0, cap = 0;
+	int fd, err = 0;
+
+	if (!vcpu || !path)
+		return -EINVAL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n;
+
+		if (size == cap) {
+			char *p;
+
+			/* A blob is at most VMCTL_STATE_MAX_SIZE: more is not one. */
+			if (cap > VMCTL_STATE_MAX_SIZE) {
+				err = -E2BIG;
+				break;
+			}
+			cap = cap ? cap * 2 : 8192;
+			p = realloc(blob, cap);
+			if (!p) {
+				err = -ENOMEM;
+				break;
+			}
+			blob = p;
+		}
+		n = read(fd, blob + size, cap - size);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			err = -errno;
+		if (n <= 0)
+			break;
+		size += n;
+	}
+	close(fd);
+	if (!err)
+		err = vmctl_vcpu_restore_state(vcpu, blob, size);
+	free(blob);
+	return err;
 }

@@ -201,6 +201,42 @@ VMCTL_EXPORT const char *vmctl_vmx_exit_name(uint64_t hardware_reason)
 	return NULL;
 }
 
+/* Intel SDM Vol. 3, "VM-Instruction Error Numbers". */
+static const char *const vmx_insn_errors[] = {
+	[1] = "VMCALL executed in VMX root operation",
+	[2] = "VMCLEAR with invalid physical address",
+	[3] = "VMCLEAR with VMXON pointer",
+	[4] = "VMLAUNCH with non-clear VMCS",
+	[5] = "VMRESUME with non-launched VMCS",
+	[6] = "VMRESUME after VMXOFF",
+	[7] = "VM entry with invalid control field(s)",
+	[8] = "VM entry with invalid host-state field(s)",
+	[9] = "VMPTRLD with invalid physical address",
+	[10] = "VMPTRLD with VMXON pointer",
+	[11] = "VMPTRLD with incorrect VMCS revision identifier",
+	[12] = "VMREAD/VMWRITE from/to unsupported VMCS component",
+	[13] = "VMWRITE to read-only VMCS component",
+	[15] = "VMXON executed in VMX root operation",
+	[16] = "VM entry with invalid executive-VMCS pointer",
+	[17] = "VM entry with non-launched executive VMCS",
+	[18] = "VM entry with executive-VMCS pointer not VMXON pointer",
+	[19] = "VMCALL with non-clear VMCS",
+	[20] = "VMCALL with invalid VM-exit control fields",
+	[22] = "VMCALL with incorrect MSEG revision identifier",
+	[23] = "VMXOFF under dual-monitor treatment of SMIs and SMM",
+	[24] = "VMCALL with invalid SMM-monitor features",
+	[25] = "VM entry with invalid VM-execution control fields in executive VMCS",
+	[26] = "VM entry with events blocked by MOV SS",
+	[28] = "invalid operand to INVEPT/INVVPID",
+};
+
+VMCTL_EXPORT const char *vmctl_vmx_insn_error_name(uint64_t error)
+{
+	if (error < sizeof(vmx_insn_errors) / sizeof(vmx_insn_errors[0]))
+		return vmx_insn_errors[error];
+	return NULL;
+}
+
 static const char *internal_name(uint32_t suberror)
 {
 	switch (suberror) {
@@ -210,6 +246,17 @@ static const char *internal_name(uint32_t suberror)
 	case VMCTL_INTERNAL_VMX_INSN_FAILED:	return "VMX instruction failed";
 	default:				return "unknown internal error";
 	}
+}
+
+/* Names a VM-instruction error at the end of a message: ", SDM: <name>". */
+static void append_insn_error(char *msg, size_t size, uint64_t error)
+{
+	const char *name = vmctl_vmx_insn_error_name(error);
+	size_t len = strlen(msg);
+
+	if (len < size)
+		snprintf(msg + len, size - len, " (VM-instruction error %llu: %s)",
+			 (unsigned long long)error, name ? name : "not in the SDM");
 }
 
 static void describe_io(struct vmctl_exit *exit, const char *what)
@@ -268,6 +315,9 @@ void vcpu_decode_exit(const struct vmctl_run *run, struct vmctl_exit *exit)
 			 (unsigned long long)run->fail_entry.hardware_reason,
 			 (unsigned long long)run->fail_entry.qualification,
 			 msg[0] ? ": " : "", msg);
+		if (run->fail_entry.flags & VMCTL_FAIL_ENTRY_VMFAIL)
+			append_insn_error(exit->message, sizeof(exit->message),
+					  run->fail_entry.hardware_reason);
 		break;
 	case VMCTL_EXIT_INTERNAL_ERROR:
 		exit->internal.suberror = run->internal.suberror;
@@ -291,6 +341,10 @@ void vcpu_decode_exit(const struct vmctl_run *run, struct vmctl_exit *exit)
 				      (unsigned long long)exit->internal.data[i]);
 		if (exit->internal.ndata && n > 0 && (size_t)n < sizeof(exit->message))
 			snprintf(exit->message + n, sizeof(exit->message) - n, "]");
+		if (run->internal.suberror == VMCTL_INTERNAL_VMX_INSN_FAILED &&
+		    exit->internal.ndata >= 1)
+			append_insn_error(exit->message, sizeof(exit->message),
+					  exit->internal.data[0]);
 		break;
 	case VMCTL_EXIT_INTR:
 		snprintf(exit->message, sizeof(exit->message), "interrupted by a signal");
