@@ -93,4 +93,80 @@ GUEST(hc_prot)
 1:	jmp	1b
 END(hc_prot)
 
+	.code64
+GUEST(state_sum)
+	mov	%cr4, %rax
+	or	$0x40600, %rax			/* CR4.OSXSAVE, OSXMMEXCPT, OSFXSR */
+	mov	%rax, %cr4
+	mov	$0xc0000081, %ecx		/* MSR_STAR */
+	mov	$(STATE_STAR & 0xffffffff), %eax
+	mov	$(STATE_STAR >> 32), %edx
+	wrmsr
+	xor	%r12d, %r12d
+	pxor	%xmm1, %xmm1
+	vxorpd	%ymm2, %ymm2, %ymm2
+	vbroadcastsd 9f(%rip), %ymm3
+	mov	$1, %r13d
+1:	add	%r13, %r12
+	movq	%r13, %xmm5
+	paddq	%xmm5, %xmm1
+	vaddpd	%ymm3, %ymm2, %ymm2
+	cmp	$(STATE_SUM_N / 2), %r13
+	jne	2f
+	inl	$STATE_IN_PORT, %eax		/* the host saves the vCPU here */
+	mov	%eax, %eax
+	add	%rax, %r12
+2:	inc	%r13
+	cmp	$(STATE_SUM_N + 1), %r13
+	jne	1b
+	REPORT(%r12)
+	movq	%xmm1, %r14
+	REPORT(%r14)
+	vextractf128 $1, %ymm2, %xmm4
+	cvttsd2si %xmm4, %r14
+	REPORT(%r14)
+	mov	$0xc0000081, %ecx
+	rdmsr
+	shl	$32, %rdx
+	or	%rax, %rdx
+	REPORT(%rdx)
+	hlt
+	.balign 8
+9:	.double	1.0
+END(state_sum)
+
+GUEST(fpu_keep)
+	mov	%cr4, %rax
+	or	$0x40000, %rax
+	mov	%rax, %cr4
+	.irp	r, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14
+	vmovdqu	(8f + 32 * \r)(%rip), %ymm\r
+	.endr
+	xor	%r12d, %r12d			/* OUTs done */
+	xor	%r13d, %r13d			/* OUTs after which a register differed */
+1:	mov	%r12d, %eax
+	outl	%eax, $FPU_KEEP_PORT
+	xor	%r14d, %r14d
+	.irp	r, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14
+	vxorps	(8f + 32 * \r)(%rip), %ymm\r, %ymm15
+	vptest	%ymm15, %ymm15
+	jz	2f
+	mov	$1, %r14d
+2:
+	.endr
+	add	%r14, %r13
+	inc	%r12
+	cmp	$FPU_KEEP_EXITS, %r12
+	jne	1b
+	REPORT(%r13)
+	hlt
+	.balign 32
+	.globl	fpu_keep_patterns
+fpu_keep_patterns:
+8:	.irp	r, 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+	.quad	0x0101010101010101 * \r, 0x1000000000000001 * \r
+	.quad	0x0202020202020202 * \r + 0xf00d, 0xa5a5a5a5a5a5a5a5 ^ \r
+	.endr
+END(fpu_keep)
+
 	.section .note.GNU-stack, "", @progbits

@@ -22,6 +22,13 @@
 #define HC_LOOP_RET(nr, a0, a1, a2, a3) \
 	((nr) * 0x10001 + (a0) + ((a1) << 8) + ((a2) << 16) + ((a3) << 24))
 
+#define STATE_SUM_N	1000		/* state_sum adds 1 .. N */
+#define STATE_IN_PORT	0x64		/* state_sum's IN halfway, at i == N / 2 */
+#define STATE_STAR	0x0013000812345678	/* what state_sum writes to MSR_STAR */
+
+#define FPU_KEEP_PORT	0x81		/* fpu_keep's OUTs */
+#define FPU_KEEP_EXITS	3000		/* ... this many */
+
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 
@@ -38,6 +45,21 @@ DECLARE_GUEST(hc_long);
  * (so that the ucall's OUT works) to see the CPL check.
  */
 DECLARE_GUEST(hc_prot);
+/*
+ * state_sum (long mode): sets CR4.OSFXSR and OSXSAVE, writes STATE_STAR to MSR_STAR,
+ * then for i = 1 .. STATE_SUM_N adds i to R12 and to XMM1's low qword and
+ * 1.0 to each double of YMM2; at i = N / 2 also adds what an IN from
+ * STATE_IN_PORT reads to R12.  Then REPORTs R12, XMM1's low qword, YMM2's
+ * third double (upper half) as an integer and MSR_STAR; HLT.
+ */
+DECLARE_GUEST(state_sum);
+/*
+ * fpu_keep (long mode): sets CR4.OSXSAVE, loads YMM0-YMM14 with distinct
+ * patterns (fpu_keep_patterns), then FPU_KEEP_EXITS times OUTs to
+ * FPU_KEEP_PORT and compares all fifteen registers with the patterns:
+ * REPORT(OUTs after which one differed); HLT.
+ */
+DECLARE_GUEST(fpu_keep);
 #endif
 
 #endif /* VMCTL_SELFTESTS_GUESTS_STATE_H */
