@@ -122,6 +122,9 @@ int paging_walk(struct vmctl_vm *vm, const struct vmctl_sregs *sregs, uint64_t g
 /* Hands a hypercall exit to the VM's handler: 1 handled, 0 for the caller. */
 int vcpu_dispatch_hypercall(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit);
 
+/* Adds where the guest was (CS:RIP, CRs, ...) to exit's message. */
+void vcpu_append_state(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit);
+
 /* Fills exit from a run structure. */
 void vcpu_decode_exit(const struct vmctl_run *run, struct vmctl_exit *exit);
 

@@ -222,3 +222,81 @@ VMCTL_EXPORT int vmctl_vcpu_restore_state_file(struct vmctl_vcpu *vcpu, const ch
 	free(blob);
 	return err;
 }
+
+static void dump_segment(char *buf, size_t size, size_t *len, const char *name,
+			 const struct vmctl_segment *s)
+{
+	if (*len < size)
+		*len += snprintf(buf + *len, size - *len,
+				 "%-3s %04x base %016llx limit %08x type %x s%u dpl%u p%u "
+				 "db%u l%u g%u%s\n", name, s->selector,
+				 (unsigned long long)s->base, s->limit, s->type, s->s,
+				 s->dpl, s->present, s->db, s->l, s->g,
+				 s->unusable ? " unusable" : "");
+}
+
+VMCTL_EXPORT int vmctl_vcpu_dump(struct vmctl_vcpu *vcpu, char *buf, size_t size)
+{
+	struct vmctl_debugregs d;
+	struct vmctl_sregs s;
+	struct vmctl_regs r;
+	size_t len = 0;
+	int err;
+
+	if (!vcpu || !buf || !size)
+		return -EINVAL;
+	err = vmctl_vcpu_get_regs(vcpu, &r);
+	if (!err)
+		err = vmctl_vcpu_get_sregs(vcpu, &s);
+	if (!err)
+		err = vmctl_vcpu_get_debugregs(vcpu, &d);
+	if (err)
+		return err;
+#define DUMP(...) do { if (len < size) len += snprintf(buf + len, size - len, __VA_ARGS__); } while (0)
+	DUMP("RIP %016llx RSP %016llx RFLAGS %08llx\n", (unsigned long long)r.rip,
+	     (unsigned long long)r.rsp, (unsigned long long)r.rflags);
+	DUMP("RAX %016llx RBX %016llx RCX %016llx RDX %016llx\n", (unsigned long long)r.rax,
+	     (unsigned long long)r.rbx, (unsigned long long)r.rcx, (unsigned long long)r.rdx);
+	DUMP("RSI %016llx RDI %016llx RBP %016llx R8  %016llx\n", (unsigned long long)r.rsi,
+	     (unsigned long long)r.rdi, (unsigned long long)r.rbp, (unsigned long long)r.r8);
+	DUMP("R9  %016llx R10 %016llx R11 %016llx R12 %016llx\n", (unsigned long long)r.r9,
+	     (unsigned long long)r.r10, (unsigned long long)r.r11, (unsigned long long)r.r12);
+	DUMP("R13 %016llx R14 %016llx R15 %016llx\n", (unsigned long long)r.r13,
+	     (unsigned long long)r.r14, (unsigned long long)r.r15);
+	dump_segment(buf, size, &len, "CS", &s.cs);
+	dump_segment(buf, size, &len, "SS", &s.ss);
+	dump_segment(buf, size, &len, "DS", &s.ds);
+	dump_segment(buf, size, &len, "ES", &s.es);
+	dump_segment(buf, size, &len, "FS", &s.fs);
+	dump_segment(buf, size, &len, "GS", &s.gs);
+	dump_segment(buf, size, &len, "TR", &s.tr);
+	dump_segment(buf, size, &len, "LDT", &s.ldt);
+	DUMP("GDT %016llx/%04x IDT %016llx/%04x\n", (unsigned long long)s.gdt.base, s.gdt.limit,
+	     (unsigned long long)s.idt.base, s.idt.limit);
+	DUMP("CR0 %08llx CR2 %016llx CR3 %016llx CR4 %08llx CR8 %llx EFER %llx\n",
+	     (unsigned long long)s.cr0, (unsigned long long)s.cr2, (unsigned long long)s.cr3,
+	     (unsigned long long)s.cr4, (unsigned long long)s.cr8, (unsigned long long)s.efer);
+	DUMP("DR0 %llx DR1 %llx DR2 %llx DR3 %llx DR6 %llx DR7 %llx\n",
+	     (unsigned long long)d.db[0], (unsigned long long)d.db[1], (unsigned long long)d.db[2],
+	     (unsigned long long)d.db[3], (unsigned long long)d.dr6, (unsigned long long)d.dr7);
+#undef DUMP
+	return 0;
+}
+
+/* ", at CS:RIP ..." for the message of an exit nobody expected. */
+void vcpu_append_state(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit)
+{
+	size_t len = strlen(exit->message);
+	struct vmctl_sregs s;
+	struct vmctl_regs r;
+
+	if (vmctl_vcpu_get_regs(vcpu, &r) || vmctl_vcpu_get_sregs(vcpu, &s) ||
+	    len >= sizeof(exit->message))
+		return;
+	snprintf(exit->message + len, sizeof(exit->message) - len,
+		 "; guest at %04x:%llx RSP %llx RFLAGS %llx CR0 %llx CR3 %llx CR4 %llx EFER %llx",
+		 s.cs.selector, (unsigned long long)r.rip, (unsigned long long)r.rsp,
+		 (unsigned long long)r.rflags, (unsigned long long)s.cr0,
+		 (unsigned long long)s.cr3, (unsigned long long)s.cr4,
+		 (unsigned long long)s.efer);
+}

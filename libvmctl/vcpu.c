@@ -455,6 +455,8 @@ VMCTL_EXPORT int vmctl_vcpu_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit
 	vcpu_explain_ept_violation(vcpu->vm, exit);
 	if (exit->reason == VMCTL_EXIT_SHUTDOWN)
 		vcpu->shut_down = true;
+	if (exit->reason == VMCTL_EXIT_SHUTDOWN || exit->reason == VMCTL_EXIT_INTERNAL_ERROR)
+		vcpu_append_state(vcpu, exit);
 	if (exit->reason == VMCTL_EXIT_IO && !exit->io.is_write) {
 		vcpu->in_pending = true;
 		/* A guest reading a port nobody answers sees all ones, as on a PC. */

@@ -318,7 +318,7 @@ int main(void)
 	void *blob;
 	int err, fd;
 
-	tap_plan(10 + 11 + NR_BAD + 2);
+	tap_plan(10 + 11 + NR_BAD + 2 + 1);
 
 	tvm_create(&t, 4 << 20);
 	debugregs(&t);
@@ -372,6 +372,19 @@ int main(void)
 	if (err || vmctl_vcpu_get_sregs(t2.vcpu, &sregs))
 		tap_bail("restoring the good blob: %d", err);
 	bad(&t2, blob, size);
+
+	/* The text dump shows the state saved halfway: i (R13) is N / 2. */
+	{
+		static char dump[4096];
+
+		err = vmctl_vcpu_restore_state(t2.vcpu, blob, size);
+		if (!err)
+			err = vmctl_vcpu_dump(t2.vcpu, dump, sizeof(dump));
+		tap_ok(!err && strstr(dump, "R13 00000000000001f4") &&
+		       strstr(dump, "CR3 0000000000100000") && strstr(dump, "CS  0008"),
+		       "vmctl_vcpu_dump shows R13 = 500, CR3 = the page tables, CS 8 (%d):\n%s",
+		       err, dump);
+	}
 
 	free(blob);
 	tvm_destroy(&t3);

@@ -431,6 +431,18 @@ int vmctl_vcpu_save_state_file(struct vmctl_vcpu *vcpu, const char *path);
  */
 int vmctl_vcpu_restore_state_file(struct vmctl_vcpu *vcpu, const char *path);
 
+/*
+ * The guest state the VMCS holds, as text for a human after an exit
+ * nobody expected: general registers, RIP, RFLAGS, segments, descriptor
+ * tables, control registers, EFER, DR6/DR7 and the interrupt shadow, one
+ * group a line, NUL terminated (cut to size).  vmctl_vcpu_run() puts the
+ * first line's essentials (CS:RIP, RSP, RFLAGS, CR0, CR3, CR4, EFER) at
+ * the end of the message of an internal error or shutdown.  Errors:
+ * -EINVAL a NULL argument or size 0; -EBUSY the vCPU is running in
+ * another thread; -EIO.
+ */
+int vmctl_vcpu_dump(struct vmctl_vcpu *vcpu, char *buf, size_t size);
+
 /* ------------------------------------------------------------------------ */
 /* vCPUs                                                                      */
 /* ------------------------------------------------------------------------ */
