@@ -69,7 +69,8 @@ static int vmx_set_dr(struct vmx_vcpu *v, unsigned int dr, unsigned long val)
 		v->dr6 = val | DR6_RESERVED;
 		return 0;
 	}
-	if (val & ~VMX_DR7_VALID)
+	/* Bit 10 reads as 1: writing back what was read must not fault. */
+	if (val & ~(VMX_DR7_VALID | VMX_DR7_FIXED_1))
 		return -EINVAL;
 	v->dr7 = val | VMX_DR7_FIXED_1;
 	vmcs_writel(VMCS_GUEST_DR7, v->dr7);
