@@ -169,4 +169,12 @@ fpu_keep_patterns:
 	.endr
 END(fpu_keep)
 
+GUEST(dr7_rewrite)
+	mov	%dr7, %rax
+	mov	%rax, %dr7
+	mov	%dr7, %rcx
+	REPORT(%rcx)
+	hlt
+END(dr7_rewrite)
+
 	.section .note.GNU-stack, "", @progbits

@@ -60,6 +60,11 @@ DECLARE_GUEST(state_sum);
  * REPORT(OUTs after which one differed); HLT.
  */
 DECLARE_GUEST(fpu_keep);
+/*
+ * dr7_rewrite (long mode): writes DR7 back as it reads it (bit 10 set),
+ * then REPORT(DR7); HLT.  A #GP on the write has no IDT: triple fault.
+ */
+DECLARE_GUEST(dr7_rewrite);
 #endif
 
 #endif /* VMCTL_SELFTESTS_GUESTS_STATE_H */

@@ -318,7 +318,7 @@ int main(void)
 	void *blob;
 	int err, fd;
 
-	tap_plan(10 + 11 + NR_BAD + 2 + 1);
+	tap_plan(10 + 11 + NR_BAD + 2 + 1 + 1);
 
 	tvm_create(&t, 4 << 20);
 	debugregs(&t);
@@ -387,6 +387,18 @@ int main(void)
 	}
 
 	free(blob);
+
+	/* A guest writing DR7 back as it read it (bit 10 set) gets no #GP. */
+	tvm_start_long(&t3, dr7_rewrite_begin, dr7_rewrite_end);
+	err = vmctl_vcpu_run_loop(t3.vcpu, &exit);
+	{
+		struct ucall uc = { 0 };
+		bool reported = !err && ucall_get(t3.vcpu, &exit, &uc) &&
+				uc.code == UCALL_REPORT;
+
+		tap_ok(reported && uc.arg == 0x400, "guest MOV to DR7 of the value read (0x400): "
+		       "no #GP, reads back 0x%" PRIx64 " (%s)", uc.arg, exit.message);
+	}
 	tvm_destroy(&t3);
 	tvm_destroy(&t2);
 	tvm_destroy(&t);
