@@ -40,10 +40,21 @@ static const char *lib_unsupported(struct side *s, enum exit_kind kind)
 			return "not yet supported by vmctl (no decoded-MMIO exit)";
 		return NULL;
 	case EXIT_HYPERCALL:
-		return "not yet supported by vmctl (no hypercall exit: VMCALL ends the run with an internal error)";
+		if (!(s->caps & VMCTL_CAP_HYPERCALLS))
+			return "not supported by this vmctl module (no hypercall exit)";
+		return NULL;
 	default:
 		return NULL;
 	}
+}
+
+static int lib_hypercall(struct vmctl_vcpu *vcpu, uint64_t nr, const uint64_t args[4],
+			 uint64_t *ret, void *opaque)
+{
+	struct bvm *b = opaque;
+
+	(void)vcpu;
+	return dev_hypercall(b->dev, nr, args[0], args[1], ret);
 }
 
 static int lib_pio(struct vmctl_vcpu *vcpu, uint16_t port, uint32_t *data,
@@ -86,6 +97,10 @@ static int lib_vm_create(struct side *s, struct bvm *b, struct device *dev)
 		err = vmctl_vm_mmio_register(b->vm, MMIO_GPA, 1, lib_mmio, b);
 		if (err)
 			return side_fail(s, err, "vmctl_vm_mmio_register: %s",
+					 vmctl_strerror(err));
+		err = vmctl_vm_hypercall_register(b->vm, lib_hypercall, b);
+		if (err)
+			return side_fail(s, err, "vmctl_vm_hypercall_register: %s",
 					 vmctl_strerror(err));
 	}
 	return 0;

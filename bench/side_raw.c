@@ -51,7 +51,9 @@ static const char *raw_unsupported(struct side *s, enum exit_kind kind)
 			return "not yet supported by vmctl (no decoded-MMIO exit)";
 		return NULL;
 	case EXIT_HYPERCALL:
-		return "not yet supported by vmctl (no hypercall exit: VMCALL ends the run with an internal error)";
+		if (!(s->caps & VMCTL_CAP_HYPERCALLS))
+			return "not supported by this vmctl module (no hypercall exit)";
+		return NULL;
 	default:
 		return NULL;
 	}
@@ -226,6 +228,14 @@ static int raw_run(struct bvm *b)
 				return side_fail(b->side, -EINVAL, "%s", b->dev->error);
 			if (!run->mmio.is_write)
 				memcpy(run->mmio.data, &d64, sizeof(d64));
+			break;
+		case VMCTL_EXIT_HYPERCALL:
+			if (!b->dev)
+				goto unexpected;
+			if (dev_hypercall(b->dev, run->hypercall.nr, run->hypercall.args[0],
+					  run->hypercall.args[1], &d64))
+				return side_fail(b->side, -EINVAL, "%s", b->dev->error);
+			run->hypercall.ret = d64;
 			break;
 		default:
 			goto unexpected;

@@ -31,5 +31,10 @@ void vmctl_genl_announce(struct vmctl_vm *vm, enum vmctl_genl_event event);
 long vmctl_vcpu_set_cpuid(struct vmctl_vcpu *vcpu, void __user *argp);
 long vmctl_vcpu_get_cpuid(struct vmctl_vcpu *vcpu, void __user *argp);
 long vmctl_dev_get_supported_cpuid(void __user *argp);
+/* state.c: the vCPU state ioctls */
+long vmctl_vcpu_state_ioctl(struct vmctl_vcpu *vcpu, unsigned int cmd,
+			    void __user *argp);
+long vmctl_vcpu_get_state(struct vmctl_vcpu *vcpu, void __user *argp);
+long vmctl_vcpu_set_state(struct vmctl_vcpu *vcpu, void __user *argp);
 
 #endif /* VMCTL_KMOD_CORE_H */

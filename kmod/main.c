@@ -349,6 +349,17 @@ static long vmctl_vcpu_ioctl(struct file *file, unsigned int cmd,
 		return vmctl_vcpu_set_cpuid(vcpu, argp);
 	case VMCTL_GET_CPUID:
 		return vmctl_vcpu_get_cpuid(vcpu, argp);
+	case VMCTL_GET_DEBUGREGS:
+	case VMCTL_SET_DEBUGREGS:
+	case VMCTL_GET_XSAVE:
+	case VMCTL_SET_XSAVE:
+	case VMCTL_GET_XCRS:
+	case VMCTL_SET_XCRS:
+		return vmctl_vcpu_state_ioctl(vcpu, cmd, argp);
+	case VMCTL_GET_STATE:
+		return vmctl_vcpu_get_state(vcpu, argp);
+	case VMCTL_SET_STATE:
+		return vmctl_vcpu_set_state(vcpu, argp);
 	}
 	return -ENOTTY;
 }

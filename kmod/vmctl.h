@@ -137,6 +137,23 @@ struct vmctl_backend_ops {
 	int (*get_cpuid)(struct vmctl_vcpu *vcpu,
 			 struct vmctl_cpuid_entry *entries, u32 *nent);
 	int (*get_supported_cpuid)(struct vmctl_cpuid_entry *entries, u32 *nent);
+
+	/*
+	 * state: called with run_lock held like the register hooks.  The
+	 * set hooks check everything first and change nothing on error.
+	 */
+	int (*get_debugregs)(struct vmctl_vcpu *vcpu, struct vmctl_debugregs *d);
+	int (*set_debugregs)(struct vmctl_vcpu *vcpu, const struct vmctl_debugregs *d);
+	int (*get_xsave)(struct vmctl_vcpu *vcpu, struct vmctl_xsave *x);
+	int (*set_xsave)(struct vmctl_vcpu *vcpu, const struct vmctl_xsave *x);
+	int (*get_xcrs)(struct vmctl_vcpu *vcpu, struct vmctl_xcrs *x);
+	int (*set_xcrs)(struct vmctl_vcpu *vcpu, const struct vmctl_xcrs *x);
+	/*
+	 * The blob into a kernel buffer of max bytes: returns its size or
+	 * an errno.  set_state gets len bytes whose header says len.
+	 */
+	int (*get_state)(struct vmctl_vcpu *vcpu, void *blob, u32 max);
+	int (*set_state)(struct vmctl_vcpu *vcpu, const void *blob, u32 len);
 };
 
 extern const struct vmctl_backend_ops vmctl_vmx_ops;

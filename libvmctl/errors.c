@@ -158,6 +158,61 @@ const struct err_msg err_msgs[] = {
 	{ "vmctl_vcpu_run", -ESHUTDOWN, REBOOTING },
 	{ "vmctl_vcpu_run", -EIO, OWNER },
 	{ "vmctl_vcpu_complete_in", -EINVAL, "no IN is pending on this vCPU" },
+	{ "vmctl_vcpu_complete_hypercall", -EINVAL, "no hypercall is pending on this vCPU" },
+	{ "vmctl_vm_hypercall_register", -EINVAL, NULLARG },
+
+	/* vCPU state */
+	{ "vmctl_vcpu_get_debugregs", -EINVAL, NULLARG },
+	{ "vmctl_vcpu_get_debugregs", -EBUSY, BUSY },
+	{ "vmctl_vcpu_get_debugregs", -EIO, OWNER },
+	{ "vmctl_vcpu_set_debugregs", -EINVAL, "invalid debug registers (DR6/DR7 bits 63:32 or "
+	  "a reserved DR7 bit set, flags or reserved not 0) or a NULL argument" },
+	{ "vmctl_vcpu_set_debugregs", -EBUSY, BUSY },
+	{ "vmctl_vcpu_set_debugregs", -EIO, OWNER },
+	{ "vmctl_vcpu_get_xsave", -EINVAL, NULLARG },
+	{ "vmctl_vcpu_get_xsave", -EBUSY, BUSY },
+	{ "vmctl_vcpu_get_xsave", -EIO, OWNER },
+	{ "vmctl_vcpu_set_xsave", -EINVAL, "invalid XSAVE image (XSTATE_BV beyond the guest's XCR0, "
+	  "XCOMP_BV or reserved header bytes not 0, reserved MXCSR bits) or a NULL argument" },
+	{ "vmctl_vcpu_set_xsave", -EBUSY, BUSY },
+	{ "vmctl_vcpu_set_xsave", -EIO, OWNER },
+	{ "vmctl_vcpu_save_state", -EINVAL, NULLARG },
+	{ "vmctl_vcpu_save_state", -EBUSY, BUSY },
+	{ "vmctl_vcpu_save_state", -ENOMEM, "out of memory" },
+	{ "vmctl_vcpu_save_state", -EIO, OWNER },
+	{ "vmctl_vcpu_restore_state", -EINVAL, "the module refuses the state blob (magic, sizes, "
+	  "reserved bits, values, or a state that would fail VM entry) or a NULL argument" },
+	{ "vmctl_vcpu_restore_state", -EPROTO, "the state blob has a version this module does not read" },
+	{ "vmctl_vcpu_restore_state", -E2BIG, "the state blob is larger than VMCTL_STATE_MAX_SIZE" },
+	{ "vmctl_vcpu_restore_state", -EOPNOTSUPP, "the state blob has a component this module "
+	  "does not know (VMCTL_STATE_IGNORE_UNKNOWN skips such)" },
+	{ "vmctl_vcpu_restore_state", -EBUSY, BUSY },
+	{ "vmctl_vcpu_restore_state", -EIO, OWNER },
+	{ "vmctl_vcpu_save_state_file", -EINVAL, NULLARG },
+	{ "vmctl_vcpu_save_state_file", -EBUSY, BUSY },
+	{ "vmctl_vcpu_save_state_file", -ENOMEM, "out of memory" },
+	{ "vmctl_vcpu_save_state_file", -EIO, "the module refused (not the VM's creator) or the "
+	  "write failed" },
+	{ "vmctl_vcpu_save_state_file", -ENOENT, "no such directory" },
+	{ "vmctl_vcpu_save_state_file", -EACCES, "permission denied" },
+	{ "vmctl_vcpu_save_state_file", -EISDIR, "the path is a directory" },
+	{ "vmctl_vcpu_save_state_file", -ENOSPC, "no space left on the device" },
+	{ "vmctl_vcpu_restore_state_file", -EINVAL, "the module refuses the state in the file "
+	  "(not a blob, sizes, values, or a state that would fail VM entry) or a NULL argument" },
+	{ "vmctl_vcpu_restore_state_file", -EPROTO, "the file's blob has a version this module "
+	  "does not read" },
+	{ "vmctl_vcpu_restore_state_file", -E2BIG, "the file is larger than a state blob can be" },
+	{ "vmctl_vcpu_restore_state_file", -EOPNOTSUPP, "the file's blob has a component this "
+	  "module does not know" },
+	{ "vmctl_vcpu_restore_state_file", -EBUSY, BUSY },
+	{ "vmctl_vcpu_restore_state_file", -EIO, "the module refused (not the VM's creator) or "
+	  "reading failed" },
+	{ "vmctl_vcpu_restore_state_file", -ENOMEM, "out of memory" },
+	{ "vmctl_vcpu_restore_state_file", -ENOENT, "no such file" },
+	{ "vmctl_vcpu_restore_state_file", -EACCES, "permission denied" },
+	{ "vmctl_vcpu_dump", -EINVAL, NULLARG " or size 0" },
+	{ "vmctl_vcpu_dump", -EBUSY, BUSY },
+	{ "vmctl_vcpu_dump", -EIO, OWNER },
 	{ "vmctl_vcpu_run_loop", -EINVAL, "the vCPU was shut down (triple fault), or a NULL argument" },
 	{ "vmctl_vcpu_run_loop", -EINTR, "interrupted by a signal or vmctl_vcpu_request_exit()" },
 	{ "vmctl_vcpu_run_loop", -EBUSY, "the vCPU is running in another thread" },

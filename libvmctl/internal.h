@@ -87,6 +87,9 @@ struct vmctl_vm {
 	struct pio_map pio;
 	pthread_rwlock_t mmio_lock;	/* as pio_lock */
 	struct mmio_map mmio;
+	/* under pio_lock, as the port handlers */
+	vmctl_hypercall_handler_t hypercall;
+	void *hypercall_opaque;
 	struct vmctl_vcpu *vcpus;	/* list, for vmctl_vm_destroy() */
 };
 
@@ -98,6 +101,7 @@ struct vmctl_vcpu {
 	struct vmctl_run *run;		/* mmap()ed VMCTL_RUN_MMAP_SIZE bytes */
 	bool in_pending;		/* last exit was an IN not yet completed */
 	bool mmio_read_pending;		/* last exit was an MMIO read not yet completed */
+	bool hypercall_pending;		/* last exit was a VMCALL not yet answered */
 	bool shut_down;			/* it triple-faulted: RUN fails with -EINVAL */
 	bool exit_requested;		/* by vmctl_vcpu_request_exit(), not yet seen */
 	/*
@@ -138,6 +142,12 @@ long load_open_error(int e);
  */
 int paging_walk(struct vmctl_vm *vm, const struct vmctl_sregs *sregs, uint64_t gva,
 		struct vmctl_translation *tr);
+
+/* Hands a hypercall exit to the VM's handler: 1 handled, 0 for the caller. */
+int vcpu_dispatch_hypercall(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit);
+
+/* Adds where the guest was (CS:RIP, CRs, ...) to exit's message. */
+void vcpu_append_state(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit);
 
 /* Fills exit from a run structure. */
 void vcpu_decode_exit(const struct vmctl_run *run, struct vmctl_exit *exit);

@@ -102,6 +102,7 @@ VMCTL_EXPORT int vmctl_vcpu_set_regs(struct vmctl_vcpu *vcpu,
 	/* The kernel discarded a pending IN: nothing left to complete. */
 	vcpu->in_pending = false;
 	vcpu->mmio_read_pending = false;
+	vcpu->hypercall_pending = false;
 	return 0;
 }
 
@@ -129,6 +130,7 @@ VMCTL_EXPORT int vmctl_vcpu_set_sregs(struct vmctl_vcpu *vcpu,
 		return -errno;
 	vcpu->in_pending = false;
 	vcpu->mmio_read_pending = false;
+	vcpu->hypercall_pending = false;
 	return 0;
 }
 
@@ -141,6 +143,7 @@ static const char *const exit_names[] = {
 	[VMCTL_EXIT_INTERNAL_ERROR]	= "INTERNAL_ERROR",
 	[VMCTL_EXIT_INTR]		= "INTR",
 	[VMCTL_EXIT_MMIO]		= "MMIO",
+	[VMCTL_EXIT_HYPERCALL]		= "HYPERCALL",
 };
 
 VMCTL_EXPORT const char *vmctl_exit_reason_name(uint32_t reason)
@@ -200,6 +203,42 @@ VMCTL_EXPORT const char *vmctl_vmx_exit_name(uint64_t hardware_reason)
 	return NULL;
 }
 
+/* Intel SDM Vol. 3, "VM-Instruction Error Numbers". */
+static const char *const vmx_insn_errors[] = {
+	[1] = "VMCALL executed in VMX root operation",
+	[2] = "VMCLEAR with invalid physical address",
+	[3] = "VMCLEAR with VMXON pointer",
+	[4] = "VMLAUNCH with non-clear VMCS",
+	[5] = "VMRESUME with non-launched VMCS",
+	[6] = "VMRESUME after VMXOFF",
+	[7] = "VM entry with invalid control field(s)",
+	[8] = "VM entry with invalid host-state field(s)",
+	[9] = "VMPTRLD with invalid physical address",
+	[10] = "VMPTRLD with VMXON pointer",
+	[11] = "VMPTRLD with incorrect VMCS revision identifier",
+	[12] = "VMREAD/VMWRITE from/to unsupported VMCS component",
+	[13] = "VMWRITE to read-only VMCS component",
+	[15] = "VMXON executed in VMX root operation",
+	[16] = "VM entry with invalid executive-VMCS pointer",
+	[17] = "VM entry with non-launched executive VMCS",
+	[18] = "VM entry with executive-VMCS pointer not VMXON pointer",
+	[19] = "VMCALL with non-clear VMCS",
+	[20] = "VMCALL with invalid VM-exit control fields",
+	[22] = "VMCALL with incorrect MSEG revision identifier",
+	[23] = "VMXOFF under dual-monitor treatment of SMIs and SMM",
+	[24] = "VMCALL with invalid SMM-monitor features",
+	[25] = "VM entry with invalid VM-execution control fields in executive VMCS",
+	[26] = "VM entry with events blocked by MOV SS",
+	[28] = "invalid operand to INVEPT/INVVPID",
+};
+
+VMCTL_EXPORT const char *vmctl_vmx_insn_error_name(uint64_t error)
+{
+	if (error < sizeof(vmx_insn_errors) / sizeof(vmx_insn_errors[0]))
+		return vmx_insn_errors[error];
+	return NULL;
+}
+
 static const char *internal_name(uint32_t suberror)
 {
 	switch (suberror) {
@@ -229,6 +268,17 @@ static const char *mmio_failure_name(uint64_t why)
 	case VMCTL_MMIO_WRONG_ACCESS:		return "fetch, page walk or event delivery";
 	default:				return "unknown reason";
 	}
+}
+
+/* Names a VM-instruction error at the end of a message: ", SDM: <name>". */
+static void append_insn_error(char *msg, size_t size, uint64_t error)
+{
+	const char *name = vmctl_vmx_insn_error_name(error);
+	size_t len = strlen(msg);
+
+	if (len < size)
+		snprintf(msg + len, size - len, " (VM-instruction error %llu: %s)",
+			 (unsigned long long)error, name ? name : "not in the SDM");
 }
 
 static void describe_io(struct vmctl_exit *exit, const char *what)
@@ -287,6 +337,9 @@ void vcpu_decode_exit(const struct vmctl_run *run, struct vmctl_exit *exit)
 			 (unsigned long long)run->fail_entry.hardware_reason,
 			 (unsigned long long)run->fail_entry.qualification,
 			 msg[0] ? ": " : "", msg);
+		if (run->fail_entry.flags & VMCTL_FAIL_ENTRY_VMFAIL)
+			append_insn_error(exit->message, sizeof(exit->message),
+					  run->fail_entry.hardware_reason);
 		break;
 	case VMCTL_EXIT_INTERNAL_ERROR:
 		exit->internal.suberror = run->internal.suberror;
@@ -327,9 +380,26 @@ void vcpu_decode_exit(const struct vmctl_run *run, struct vmctl_exit *exit)
 				      (unsigned long long)exit->internal.data[i]);
 		if (exit->internal.ndata && n > 0 && (size_t)n < sizeof(exit->message))
 			snprintf(exit->message + n, sizeof(exit->message) - n, "]");
+		if (run->internal.suberror == VMCTL_INTERNAL_VMX_INSN_FAILED &&
+		    exit->internal.ndata >= 1)
+			append_insn_error(exit->message, sizeof(exit->message),
+					  exit->internal.data[0]);
 		break;
 	case VMCTL_EXIT_INTR:
 		snprintf(exit->message, sizeof(exit->message), "interrupted by a signal");
+		break;
+	case VMCTL_EXIT_HYPERCALL:
+		exit->hypercall.nr = run->hypercall.nr;
+		for (i = 0; i < 4; i++)
+			exit->hypercall.args[i] = run->hypercall.args[i];
+		exit->hypercall.long_mode = run->hypercall.flags & VMCTL_HYPERCALL_LONG_MODE;
+		snprintf(exit->message, sizeof(exit->message),
+			 "hypercall %llu (0x%llx, 0x%llx, 0x%llx, 0x%llx)",
+			 (unsigned long long)run->hypercall.nr,
+			 (unsigned long long)run->hypercall.args[0],
+			 (unsigned long long)run->hypercall.args[1],
+			 (unsigned long long)run->hypercall.args[2],
+			 (unsigned long long)run->hypercall.args[3]);
 		break;
 	case VMCTL_EXIT_MMIO:
 		exit->mmio.addr = run->mmio.phys_addr;
@@ -426,6 +496,7 @@ VMCTL_EXPORT int vmctl_vcpu_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit
 		 */
 		vcpu->in_pending = false;
 		vcpu->mmio_read_pending = false;
+		vcpu->hypercall_pending = false;
 		vcpu_interrupted(vcpu, exit);
 		return err;
 	}
@@ -442,10 +513,13 @@ VMCTL_EXPORT int vmctl_vcpu_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit
 		return err;
 	vcpu->in_pending = false;
 	vcpu->mmio_read_pending = false;
+	vcpu->hypercall_pending = false;
 	vcpu_decode_exit(vcpu->run, exit);
 	vcpu_explain_ept_violation(vcpu->vm, exit);
 	if (exit->reason == VMCTL_EXIT_SHUTDOWN)
 		vcpu->shut_down = true;
+	if (exit->reason == VMCTL_EXIT_SHUTDOWN || exit->reason == VMCTL_EXIT_INTERNAL_ERROR)
+		vcpu_append_state(vcpu, exit);
 	if (exit->reason == VMCTL_EXIT_IO && !exit->io.is_write) {
 		vcpu->in_pending = true;
 		/* A guest reading a port nobody answers sees all ones, as on a PC. */
@@ -456,6 +530,8 @@ VMCTL_EXPORT int vmctl_vcpu_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit
 		vcpu->mmio_read_pending = true;
 		memset(vcpu->run->mmio.data, 0xff, sizeof(vcpu->run->mmio.data));
 	}
+	if (exit->reason == VMCTL_EXIT_HYPERCALL)
+		vcpu->hypercall_pending = true;
 	return 0;
 }
 
@@ -521,14 +597,21 @@ VMCTL_EXPORT int vmctl_vcpu_run_loop(struct vmctl_vcpu *vcpu, struct vmctl_exit 
 		err = vmctl_vcpu_run(vcpu, exit);
 		if (err)
 			return err;
-		if (exit->reason == VMCTL_EXIT_MMIO) {
+		switch (exit->reason) {
+		case VMCTL_EXIT_IO:
+			if (!vcpu_dispatch_io(vcpu, exit))
+				return 0;
+			break;
+		case VMCTL_EXIT_MMIO:
 			if (!vcpu_dispatch_mmio(vcpu, exit))
 				return 0;
-			continue;
+			break;
+		case VMCTL_EXIT_HYPERCALL:
+			if (!vcpu_dispatch_hypercall(vcpu, exit))
+				return 0;
+			break;
+		default:
+			return 0;
 		}
-		if (exit->reason != VMCTL_EXIT_IO)
-			return 0;
-		if (!vcpu_dispatch_io(vcpu, exit))
-			return 0;
 	}
 }

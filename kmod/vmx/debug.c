@@ -69,7 +69,8 @@ static int vmx_set_dr(struct vmx_vcpu *v, unsigned int dr, unsigned long val)
 		v->dr6 = val | DR6_RESERVED;
 		return 0;
 	}
-	if (val & ~VMX_DR7_VALID)
+	/* Bit 10 reads as 1: writing back what was read must not fault. */
+	if (val & ~(VMX_DR7_VALID | VMX_DR7_FIXED_1))
 		return -EINVAL;
 	v->dr7 = val | VMX_DR7_FIXED_1;
 	vmcs_writel(VMCS_GUEST_DR7, v->dr7);
@@ -128,4 +129,30 @@ void vmx_reset_debug_state(struct vmx_vcpu *v)
 	v->dr7 = VMX_DR7_FIXED_1;
 	vmcs_writel(VMCS_GUEST_DR7, v->dr7);
 	vmcs_write64(VMCS_GUEST_IA32_DEBUGCTL, 0);
+}
+
+/* VMCTL_SET_DEBUGREGS: refuse what a guest MOV to DR6/DR7 would #GP on. */
+int vmx_check_debugregs(const struct vmctl_debugregs *d)
+{
+	if (upper_32_bits(d->dr6) || upper_32_bits(d->dr7) ||
+	    (d->dr7 & ~(VMX_DR7_VALID | VMX_DR7_FIXED_1)))
+		return -EINVAL;
+	return 0;
+}
+
+/* The VMCS is current.  DR7 from the VMCS: #DB delivery clears GD in it. */
+void vmx_read_debugregs(struct vmx_vcpu *v, struct vmctl_debugregs *d)
+{
+	memcpy(d->db, v->db, sizeof(d->db));
+	d->dr6 = v->dr6;
+	d->dr7 = vmcs_readl(VMCS_GUEST_DR7);
+}
+
+/* The VMCS is current and d passed vmx_check_debugregs(). */
+void vmx_write_debugregs(struct vmx_vcpu *v, const struct vmctl_debugregs *d)
+{
+	memcpy(v->db, d->db, sizeof(v->db));
+	v->dr6 = d->dr6 | DR6_RESERVED;
+	v->dr7 = d->dr7 | VMX_DR7_FIXED_1;
+	vmcs_writel(VMCS_GUEST_DR7, v->dr7);
 }

@@ -354,3 +354,75 @@ gp:
 	vmx_inject_gp(v);
 	return ACTION_RESUME_GUEST;
 }
+
+/*
+ * The vCPU state blob (state_blob.c): every MSR value this file keeps for
+ * the guest, found through the table above so that an MSR added there is
+ * saved and restored too.  EFER is left out (it is in sregs); the
+ * kernel's GS base for SWAPGS, kept beside the table, is added.
+ */
+unsigned int vmx_state_msr_list(u32 *indices, unsigned int max)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < VMX_NR_GUEST_MSRS; i++) {
+		const struct vmx_guest_msr *m = &vmx_guest_msrs[i];
+
+		if (m->kind == MSR_SWITCH_VMCS || !vmx_guest_msr_present(m))
+			continue;
+		if (n < max)
+			indices[n] = m->index;
+		n++;
+	}
+	if (n < max)
+		indices[n] = MSR_KERNEL_GS_BASE;
+	return n + 1;
+}
+
+/* As a guest WRMSR would be checked: -EINVAL where it would #GP. */
+int vmx_state_check_msr(u32 index, u64 val)
+{
+	const struct vmx_guest_msr *m;
+	unsigned int slot;
+
+	if (index == MSR_KERNEL_GS_BASE)
+		return __is_canonical_address(val, boot_cpu_data.x86_virt_bits) ?
+		       0 : -EINVAL;
+	m = vmx_find_guest_msr(index, &slot);
+	if (!m || m->kind == MSR_SWITCH_VMCS || !vmx_guest_msr_present(m) ||
+	    (val & m->reserved) ||
+	    (m->canonical &&
+	     !__is_canonical_address(val, boot_cpu_data.x86_virt_bits)))
+		return -EINVAL;
+	if (m->index == MSR_IA32_SPEC_CTRL && (val & ~vmx_spec_ctrl_valid))
+		return -EINVAL;
+	return 0;
+}
+
+/* index is one of vmx_state_msr_list()'s. */
+u64 vmx_state_get_msr(struct vmx_vcpu *v, u32 index)
+{
+	unsigned int slot;
+
+	if (index == MSR_KERNEL_GS_BASE)
+		return v->kernel_gs_base;
+	if (!vmx_find_guest_msr(index, &slot))
+		return 0;
+	return v->guest_msr[slot];
+}
+
+/* index and val passed vmx_state_check_msr(). */
+void vmx_state_set_msr(struct vmx_vcpu *v, u32 index, u64 val)
+{
+	unsigned int slot;
+
+	if (index == MSR_KERNEL_GS_BASE) {
+		v->kernel_gs_base = val;
+		return;
+	}
+	if (!vmx_find_guest_msr(index, &slot))
+		return;
+	v->guest_msr[slot] = val;
+	if (vmx_guest_msrs[slot].kind == MSR_SWITCH_USER_RETURN)
+		v->guest_msr_gen = atomic64_inc_return(&vmx_guest_msr_gen);
+}

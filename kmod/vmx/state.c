@@ -275,12 +275,20 @@ int vmx_get_regs(struct vmctl_vcpu *vcpu, struct vmctl_regs *regs)
 	return vmx_vcpu_put();
 }
 
+/* What SET_REGS refuses: RFLAGS with reserved bits wrong. */
+int vmx_check_regs(const struct vmctl_regs *regs)
+{
+	if ((regs->rflags & RFLAGS_RESERVED) ||
+	    !(regs->rflags & X86_EFLAGS_FIXED))
+		return -EINVAL;
+	return 0;
+}
+
 int vmx_set_regs(struct vmctl_vcpu *vcpu, const struct vmctl_regs *regs)
 {
 	struct vmx_vcpu *v = vcpu->arch;
 
-	if ((regs->rflags & RFLAGS_RESERVED) ||
-	    !(regs->rflags & X86_EFLAGS_FIXED))
+	if (vmx_check_regs(regs))
 		return -EINVAL;
 	v->gpr[GPR_RAX] = regs->rax;
 	v->gpr[GPR_RBX] = regs->rbx;
@@ -312,6 +320,7 @@ int vmx_set_regs(struct vmctl_vcpu *vcpu, const struct vmctl_regs *regs)
 	/* The state written is the state resumed: drop a pending IN. */
 	v->io_in_pending = false;
 	v->mmio.pending_read = false;
+	v->hypercall_pending = false;
 	v->check_guest_state = true;
 	return vmx_vcpu_put();
 }
@@ -358,6 +367,28 @@ int vmx_get_sregs(struct vmctl_vcpu *vcpu, struct vmctl_sregs *sregs)
 	return vmx_vcpu_put();
 }
 
+/* What SET_SREGS refuses: the control registers and EFER as a whole. */
+int vmx_check_sregs(const struct vmctl_sregs *s)
+{
+	u64 efer = s->efer;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(s->reserved); i++)
+		if (s->reserved[i])
+			return -EINVAL;
+	if ((efer & ~(u64)EFER_VALID_BITS) || (s->cr8 & ~0xfULL) ||
+	    (s->cr3 >> boot_cpu_data.x86_phys_bits) || (s->cr4 & X86_CR4_VMXE))
+		return -EINVAL;
+	/* LMA is the CPU's to compute: active when LME and CR0.PG are. */
+	if ((efer & EFER_LME) && (s->cr0 & X86_CR0_PG))
+		efer |= EFER_LMA;
+	else
+		efer &= ~(u64)EFER_LMA;
+	if (vmx_check_cr0(s->cr0, s->cr4, efer) || vmx_check_cr4(s->cr4, efer))
+		return -EINVAL;
+	return 0;
+}
+
 int vmx_set_sregs(struct vmctl_vcpu *vcpu,
 		  const struct vmctl_sregs *sregs)
 {
@@ -366,19 +397,12 @@ int vmx_set_sregs(struct vmctl_vcpu *vcpu,
 	u64 efer = s.efer, pdpte[4] = { 0 };
 	int i;
 
-	for (i = 0; i < ARRAY_SIZE(s.reserved); i++)
-		if (s.reserved[i])
-			return -EINVAL;
-	if ((efer & ~(u64)EFER_VALID_BITS) || (s.cr8 & ~0xfULL) ||
-	    (s.cr3 >> boot_cpu_data.x86_phys_bits) || (s.cr4 & X86_CR4_VMXE))
+	if (vmx_check_sregs(&s))
 		return -EINVAL;
-	/* LMA is the CPU's to compute: active when LME and CR0.PG are. */
 	if ((efer & EFER_LME) && (s.cr0 & X86_CR0_PG))
 		efer |= EFER_LMA;
 	else
 		efer &= ~(u64)EFER_LMA;
-	if (vmx_check_cr0(s.cr0, s.cr4, efer) || vmx_check_cr4(s.cr4, efer))
-		return -EINVAL;
 	/*
 	 * PAE paging outside long mode takes its PDPTEs from the VMCS at
 	 * entry.  No memory there: not present, as for a guest reading
@@ -406,6 +430,7 @@ int vmx_set_sregs(struct vmctl_vcpu *vcpu,
 	/* As SET_REGS: completing an IN would move RIP from what was set. */
 	v->io_in_pending = false;
 	v->mmio.pending_read = false;
+	v->hypercall_pending = false;
 	v->check_guest_state = true;
 	return vmx_vcpu_put();
 }

@@ -103,7 +103,7 @@ static void vmx_fill_caps(struct vmctl_caps *caps)
 {
 	u64 f = VMCTL_CAP_UNRESTRICTED_GUEST | VMCTL_CAP_EPT |
 		VMCTL_CAP_LONG_MODE_GUEST | VMCTL_CAP_READONLY_SLOTS |
-		VMCTL_CAP_DECODED_MMIO;
+		VMCTL_CAP_DECODED_MMIO | VMCTL_CAP_HYPERCALLS;
 
 	if (cpu_has_vmx_vpid())
 		f |= VMCTL_CAP_VPID;
@@ -414,6 +414,7 @@ static const vmx_exit_handler_t vmx_exit_handlers[VMX_NR_EXIT_REASONS] = {
 	[VMX_EXIT_TRIPLE_FAULT]		= handle_triple_fault,
 	[VMX_EXIT_CPUID]		= vmx_handle_cpuid,
 	[VMX_EXIT_HLT]			= handle_hlt,
+	[VMX_EXIT_VMCALL]		= vmx_handle_vmcall,
 	[VMX_EXIT_INVD]			= handle_wbinvd,
 	[VMX_EXIT_CR_ACCESS]		= vmx_handle_cr_access,
 	[VMX_EXIT_DR_ACCESS]		= vmx_handle_dr_access,
@@ -574,6 +575,12 @@ static int vmx_vcpu_run(struct vmctl_vcpu *vcpu)
 		if (action == ACTION_ERROR)
 			goto insn_failed;
 	}
+	if (v->hypercall_pending) {
+		vmx_vcpu_get(v);
+		vmx_complete_hypercall(v);
+		if (vmx_vcpu_put())
+			goto insn_failed;
+	}
 
 	for (;;) {
 		/*
@@ -672,4 +679,12 @@ const struct vmctl_backend_ops vmctl_vmx_ops = {
 	.set_cpuid	= vmx_set_cpuid,
 	.get_cpuid	= vmx_get_cpuid,
 	.get_supported_cpuid = vmx_get_supported_cpuid,
+	.get_debugregs	= vmx_get_debugregs,
+	.set_debugregs	= vmx_set_debugregs,
+	.get_xsave	= vmx_get_xsave,
+	.set_xsave	= vmx_set_xsave,
+	.get_xcrs	= vmx_get_xcrs,
+	.set_xcrs	= vmx_set_xcrs,
+	.get_state	= vmx_get_state,
+	.set_state	= vmx_set_state,
 };

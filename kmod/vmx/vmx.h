@@ -112,6 +112,10 @@ struct vmx_vcpu {
 	u8 io_size;
 	u8 io_insn_len;
 	struct vmx_mmio mmio;
+	/* a VMCALL waits for user space's answer (hypercall.c) */
+	bool hypercall_pending;
+	bool hypercall_long_mode;
+	u8 hypercall_insn_len;
 	bool shutdown;			/* triple fault: cannot run again */
 	bool check_guest_state;		/* user space set registers: check them */
 
@@ -323,6 +327,32 @@ void vmx_complete_io_in(struct vmx_vcpu *v);
 enum vmx_exit_action vmx_handle_ept_violation(struct vmx_vcpu *v);
 enum vmx_exit_action vmx_mmio_emulate(struct vmx_vcpu *v);
 enum vmx_exit_action vmx_mmio_complete_read(struct vmx_vcpu *v);
+
+/* hypercall.c */
+enum vmx_exit_action vmx_handle_vmcall(struct vmx_vcpu *v);
+void vmx_complete_hypercall(struct vmx_vcpu *v);
+
+/* state checks (state.c, debug.c, fpu.c, msr.c) and state_blob.c */
+int vmx_check_regs(const struct vmctl_regs *regs);
+int vmx_check_sregs(const struct vmctl_sregs *s);
+int vmx_check_debugregs(const struct vmctl_debugregs *d);
+void vmx_read_debugregs(struct vmx_vcpu *v, struct vmctl_debugregs *d);
+void vmx_write_debugregs(struct vmx_vcpu *v, const struct vmctl_debugregs *d);
+int vmx_check_xsave(const void *image);
+void vmx_read_xsave(struct vmx_vcpu *v, void *image, size_t size);
+void vmx_write_xsave(struct vmx_vcpu *v, const void *image, size_t size);
+unsigned int vmx_state_msr_list(u32 *indices, unsigned int max);
+int vmx_state_check_msr(u32 index, u64 val);
+u64 vmx_state_get_msr(struct vmx_vcpu *v, u32 index);
+void vmx_state_set_msr(struct vmx_vcpu *v, u32 index, u64 val);
+int vmx_get_debugregs(struct vmctl_vcpu *vcpu, struct vmctl_debugregs *d);
+int vmx_set_debugregs(struct vmctl_vcpu *vcpu, const struct vmctl_debugregs *d);
+int vmx_get_xsave(struct vmctl_vcpu *vcpu, struct vmctl_xsave *x);
+int vmx_set_xsave(struct vmctl_vcpu *vcpu, const struct vmctl_xsave *x);
+int vmx_get_xcrs(struct vmctl_vcpu *vcpu, struct vmctl_xcrs *x);
+int vmx_set_xcrs(struct vmctl_vcpu *vcpu, const struct vmctl_xcrs *x);
+int vmx_get_state(struct vmctl_vcpu *vcpu, void *blob, u32 max);
+int vmx_set_state(struct vmctl_vcpu *vcpu, const void *blob, u32 len);
 
 /* entry_fail.c */
 bool vmx_precheck_guest_state(struct vmx_vcpu *v);

@@ -48,7 +48,7 @@ static const struct {
 	{ "EFAULT", EFAULT }, { "EISDIR", EISDIR }, { "ENOEXEC", ENOEXEC },
 	{ "ERANGE", ERANGE }, { "EINTR", EINTR }, { "ENOTSUP", ENOTSUP },
 	{ "EPERM", EPERM }, { "EAGAIN", EAGAIN }, { "ESHUTDOWN", ESHUTDOWN },
-	{ "E2BIG", E2BIG },
+	{ "E2BIG", E2BIG }, { "EOPNOTSUPP", EOPNOTSUPP },
 };
 
 /* errno of "-EXXX" at s (after the '-'), or 0 if unknown. */

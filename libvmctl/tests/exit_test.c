@@ -12,7 +12,7 @@ int main(void)
 {
 	struct vmctl_exit exit;
 
-	tap_plan(22);
+	tap_plan(27);
 
 	memset(&run, 0, sizeof(run));
 	run.exit_reason = VMCTL_EXIT_IO;
@@ -142,5 +142,33 @@ int main(void)
 	vcpu_explain_ept_violation(&vm, &exit);
 	tap_ok(!exit.readonly_write && strstr(exit.message, "outside its memory"),
 	       "a write where no slot is stays an access outside guest memory: %s", exit.message);
+
+	/* VM-instruction errors by their names in the SDM ("VM-Instruction Error Numbers"). */
+	memset(&run, 0, sizeof(run));
+	run.exit_reason = VMCTL_EXIT_FAIL_ENTRY;
+	run.fail_entry.flags = VMCTL_FAIL_ENTRY_VMFAIL;
+	run.fail_entry.hardware_reason = 7;
+	vcpu_decode_exit(&run, &exit);
+	tap_ok(strstr(exit.message, "VM-instruction error 7: VM entry with invalid control field(s)") != NULL,
+	       "VMFAIL names its error: %s", exit.message);
+	memset(&run, 0, sizeof(run));
+	run.exit_reason = VMCTL_EXIT_INTERNAL_ERROR;
+	run.internal.suberror = VMCTL_INTERNAL_VMX_INSN_FAILED;
+	run.internal.ndata = 1;
+	run.internal.data[0] = 12;
+	vcpu_decode_exit(&run, &exit);
+	tap_ok(strstr(exit.message, "error 12: VMREAD/VMWRITE from/to unsupported VMCS component") != NULL,
+	       "a failed VMX instruction names its error: %s", exit.message);
+	run.internal.data[0] = 14;
+	vcpu_decode_exit(&run, &exit);
+	tap_ok(strstr(exit.message, "error 14: not in the SDM") != NULL,
+	       "a reserved number says so: %s", exit.message);
+	tap_ok(vmctl_vmx_insn_error_name(28) && strstr(vmctl_vmx_insn_error_name(28), "INVEPT") &&
+	       vmctl_vmx_insn_error_name(26) && strstr(vmctl_vmx_insn_error_name(26), "MOV SS"),
+	       "the last ones: 26 \"%s\", 28 \"%s\"", vmctl_vmx_insn_error_name(26),
+	       vmctl_vmx_insn_error_name(28));
+	tap_ok(!vmctl_vmx_insn_error_name(0) && !vmctl_vmx_insn_error_name(21) &&
+	       !vmctl_vmx_insn_error_name(29) && !vmctl_vmx_insn_error_name(1ULL << 32),
+	       "0, 21 (reserved), 29 and beyond have no name");
 	return tap_finish();
 }

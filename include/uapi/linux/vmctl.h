@@ -51,6 +51,8 @@ enum vmctl_backend {
 #define VMCTL_CAP_PREEMPTION_TIMER	(1ULL << 8)
 #define VMCTL_CAP_DECODED_MMIO		(1ULL << 9)	/* VMCTL_EXIT_MMIO */
 #define VMCTL_CAP_CPUID			(1ULL << 10)	/* VMCTL_SET_CPUID and friends */
+/* state: VMCALL exits as VMCTL_EXIT_HYPERCALL (run.hypercall) */
+#define VMCTL_CAP_HYPERCALLS		(1ULL << 14)
 
 struct vmctl_caps {
 	__u32 api_version;		/* == VMCTL_API_VERSION */
@@ -179,6 +181,125 @@ struct vmctl_sregs {
 	__u64 reserved[8];		/* in: must be 0 */
 };
 
+/* state: debug, FPU and extended-control registers (as KVM's) */
+struct vmctl_debugregs {
+	__u64 db[4];			/* DR0-DR3 */
+	__u64 dr6;			/* bits 63:32 0; the always-1 bits read as 1 */
+	__u64 dr7;			/* bits 63:32, 15, 14, 12, 11 0; bit 10 reads as 1 */
+	__u64 flags;			/* in: must be 0 */
+	__u64 reserved[9];		/* in: must be 0 */
+};
+
+/*
+ * The guest's x87/SSE/AVX/... state as the standard (non-compacted) form
+ * of an XSAVE area: the legacy region (bytes 0-511, FXSAVE layout), the
+ * XSAVE header (512-575: XSTATE_BV, then XCOMP_BV and reserved bytes,
+ * all 0) and each component at the offset CPUID.(EAX=0xd, ECX=i).EBX
+ * gives.  Only components of the guest's XCR0 (VMCTL_GET_XCRS) are used;
+ * the rest of the 4 KiB is 0.
+ */
+struct vmctl_xsave {
+	__u32 region[1024];
+};
+
+#define VMCTL_XCR_XFEATURE_ENABLED	0	/* XCR0 */
+#define VMCTL_MAX_XCRS			16
+
+struct vmctl_xcrs {
+	__u32 nr_xcrs;			/* entries of xcrs[] in use */
+	__u32 flags;			/* in: must be 0 */
+	struct {
+		__u32 xcr;		/* VMCTL_XCR_* */
+		__u32 reserved;		/* in: must be 0 */
+		__u64 value;
+	} xcrs[VMCTL_MAX_XCRS];
+	__u64 padding[16];		/* in: must be 0 */
+};
+
+/*
+ * The whole vCPU state as one blob (VMCTL_GET_STATE, VMCTL_SET_STATE):
+ * a header, then components, each a struct vmctl_state_component
+ * followed by size bytes of data (size a multiple of 8), back to back
+ * up to header.size.  What snapshot, restore and migration save: a vCPU
+ * set from a blob continues exactly where the saved one stopped,
+ * provided the memory is the same.
+ */
+#define VMCTL_STATE_MAGIC	0x54534d56	/* "VMST" little endian */
+#define VMCTL_STATE_VERSION	1
+#define VMCTL_STATE_MAX_SIZE	16384
+
+/* header.flags (SET_STATE) */
+#define VMCTL_STATE_IGNORE_UNKNOWN	(1U << 0)	/* skip unknown component types */
+
+struct vmctl_state_header {
+	__u32 magic;			/* VMCTL_STATE_MAGIC */
+	__u32 version;			/* VMCTL_STATE_VERSION */
+	__u32 size;			/* bytes, header included */
+	__u32 flags;			/* VMCTL_STATE_* (0 from GET_STATE) */
+	__u32 nr_components;
+	__u32 pad;			/* 0 */
+	__u64 reserved[2];		/* 0 */
+};
+
+enum vmctl_state_type {
+	VMCTL_STATE_REGS	= 1,	/* struct vmctl_regs */
+	VMCTL_STATE_SREGS	= 2,	/* struct vmctl_sregs */
+	VMCTL_STATE_DEBUGREGS	= 3,	/* struct vmctl_debugregs */
+	VMCTL_STATE_XSAVE	= 4,	/* struct vmctl_xsave */
+	VMCTL_STATE_XCRS	= 5,	/* struct vmctl_xcrs */
+	VMCTL_STATE_MSRS	= 6,	/* struct vmctl_state_msrs + entries */
+	VMCTL_STATE_EVENTS	= 7,	/* reserved: pending events (not yet) */
+	VMCTL_STATE_CPU		= 8,	/* struct vmctl_state_cpu */
+	VMCTL_STATE_PENDING	= 9,	/* struct vmctl_state_pending */
+};
+
+struct vmctl_state_component {
+	__u32 type;			/* enum vmctl_state_type */
+	__u32 size;			/* bytes of data after this struct */
+};
+
+/*
+ * Every MSR the module keeps for the guest (the list grows with the
+ * module; EFER is in sregs).  On set, each entry is checked as a guest
+ * WRMSR would be.
+ */
+struct vmctl_msr_entry {
+	__u32 index;
+	__u32 reserved;			/* 0 */
+	__u64 data;
+};
+
+struct vmctl_state_msrs {
+	__u32 nmsrs;			/* entries that follow */
+	__u32 pad;			/* 0 */
+	struct vmctl_msr_entry entries[];
+};
+
+/* VMX-like CPU state that no register ioctl shows. */
+#define VMCTL_SHADOW_STI	(1U << 0)	/* interrupts blocked by STI */
+#define VMCTL_SHADOW_MOV_SS	(1U << 1)	/* ... by MOV SS / POP SS */
+#define VMCTL_SHADOW_NMI	(1U << 3)	/* NMIs blocked */
+
+struct vmctl_state_cpu {
+	__u32 interrupt_shadow;		/* VMCTL_SHADOW_* */
+	__u32 pad;			/* 0 */
+	__u64 reserved[3];		/* 0 */
+};
+
+/* An instruction that exited to user space and completes on the next RUN. */
+#define VMCTL_PENDING_IN	1	/* run.io: data is the value to read */
+#define VMCTL_PENDING_HYPERCALL	2	/* run.hypercall: data is the return value */
+
+struct vmctl_state_pending {
+	__u32 kind;			/* 0 (nothing) or VMCTL_PENDING_* */
+	__u8  size;			/* IN: 1, 2 or 4 */
+	__u8  insn_len;			/* bytes to step over when completing */
+	__u8  long_mode;		/* hypercall: 64-bit return value */
+	__u8  pad;			/* 0 */
+	__u64 data;
+	__u64 reserved[2];		/* 0 */
+};
+
 /* ------------------------------------------------------------------------ */
 /* The run structure: mmap(vcpu_fd, 0) of VMCTL_RUN_MMAP_SIZE bytes           */
 /* ------------------------------------------------------------------------ */
@@ -202,7 +323,26 @@ enum vmctl_exit_reason {
 	VMCTL_EXIT_INTERNAL_ERROR	= 5,	/* run.internal */
 	VMCTL_EXIT_INTR			= 6,	/* a signal or immediate_exit ended RUN (-EINTR) */
 	VMCTL_EXIT_MMIO			= 7,	/* decoded MMIO: run.mmio */
+	VMCTL_EXIT_HYPERCALL		= 9,	/* guest VMCALL: run.hypercall */
 };
+
+/*
+ * Hypercalls (VMCTL_EXIT_HYPERCALL), KVM's convention: the guest executes
+ * VMCALL with the call number in RAX and up to four arguments in RBX,
+ * RCX, RDX and RSI; the result comes back in RAX, every other register
+ * unchanged.  Outside 64-bit mode number and arguments are the low 32
+ * bits of the registers and only EAX is written back (zero-extended).
+ *
+ * VMCALL at CPL > 0 never reaches user space: the guest gets
+ * -VMCTL_HC_EPERM in RAX and continues after the VMCALL, as under KVM
+ * (its -KVM_EPERM), so that a user process in the guest cannot talk to
+ * the VMM behind its kernel's back.  The error numbers are KVM's, so
+ * that guests written for KVM's hypercall ABI read them alike.
+ */
+#define VMCTL_HC_EPERM			1	/* RAX = -1: VMCALL at CPL > 0 */
+#define VMCTL_HC_ENOSYS			1000	/* what libvmctl answers for no handler */
+
+#define VMCTL_HYPERCALL_LONG_MODE	(1U << 0)	/* hypercall.flags: 64-bit mode */
 
 #define VMCTL_IO_IN			0
 #define VMCTL_IO_OUT			1
@@ -363,6 +503,23 @@ struct vmctl_run {
 			__u8  is_write;
 			__u8  pad[3];
 		} mmio;
+
+		/*
+		 * VMCTL_EXIT_HYPERCALL.  RIP still points at the VMCALL;
+		 * the next RUN puts ret into RAX (EAX outside 64-bit mode)
+		 * and moves RIP past the VMCALL.  ret starts as
+		 * -VMCTL_HC_ENOSYS, so a VMM that does not answer gives
+		 * the guest "no such hypercall".  SET_REGS and SET_SREGS
+		 * discard a pending hypercall as they discard a pending
+		 * IN (see run.io): the VMCALL executes again.
+		 */
+		struct {
+			__u64 nr;		/* out: RAX */
+			__u64 args[4];		/* out: RBX, RCX, RDX, RSI */
+			__u64 ret;		/* in: the guest's RAX */
+			__u32 flags;		/* out: VMCTL_HYPERCALL_* */
+			__u32 pad;
+		} hypercall;
 
 		__u8 exit_union_space[1024];
 	};
@@ -566,6 +723,57 @@ struct vmctl_cpuid {
  * -EINVAL padding; -EBUSY.
  */
 #define VMCTL_GET_CPUID		_IOWR(VMCTL_IOCTL_MAGIC, 0x31, struct vmctl_cpuid)
+/* state: 0x44-0x4f */
+#define VMCTL_GET_DEBUGREGS	_IOR(VMCTL_IOCTL_MAGIC, 0x44, struct vmctl_debugregs)
+/*
+ * Errors: -EINVAL flags or reserved not 0, DR6 or DR7 bits 63:32 set, a
+ * reserved DR7 bit set (the values a guest MOV to DR6/DR7 would #GP on).
+ * DR6's always-1 bits and DR7 bit 10 are set whatever is written.
+ */
+#define VMCTL_SET_DEBUGREGS	_IOW(VMCTL_IOCTL_MAGIC, 0x45, struct vmctl_debugregs)
+
+#define VMCTL_GET_XSAVE		_IOR(VMCTL_IOCTL_MAGIC, 0x46, struct vmctl_xsave)
+/*
+ * Errors: -EINVAL XSTATE_BV names a component outside the guest's XCR0,
+ * XCOMP_BV or the reserved header bytes (520-575) not 0, MXCSR with a
+ * bit set that the CPU's MXCSR_MASK does not allow: everything XRSTOR
+ * would fault on.  On error nothing changes.
+ */
+#define VMCTL_SET_XSAVE		_IOW(VMCTL_IOCTL_MAGIC, 0x47, struct vmctl_xsave)
+
+/* XCR0 only (nr_xcrs 1); 0 entries when the CPU has no XSAVE. */
+#define VMCTL_GET_XCRS		_IOR(VMCTL_IOCTL_MAGIC, 0x48, struct vmctl_xcrs)
+/*
+ * Errors: -EINVAL nr_xcrs > VMCTL_MAX_XCRS, flags, reserved or padding not
+ * 0, an XCR other than XCR0, or an XCR0 other than the one the guest runs
+ * with: the guest's XCR0 is fixed (the host's minus PKRU and AMX) until
+ * guest XSETBV is handled.
+ */
+#define VMCTL_SET_XCRS		_IOW(VMCTL_IOCTL_MAGIC, 0x49, struct vmctl_xcrs)
+
+/*
+ * Fills the buffer that starts with a struct vmctl_state_header whose
+ * size field (in) gives the buffer's bytes: the header, then one component
+ * of each type the module has, in type order.  A pending IN or hypercall
+ * is saved as such (VMCTL_STATE_PENDING), with the value user space has
+ * put in the run page so far.  Errors: -E2BIG the buffer is too small
+ * (header.size is set to the bytes needed, nothing else is written);
+ * -EINVAL size below the header.
+ */
+#define VMCTL_GET_STATE		_IOWR(VMCTL_IOCTL_MAGIC, 0x4a, struct vmctl_state_header)
+/*
+ * Sets the components the blob holds; those it lacks stay as they are.
+ * Everything is checked before anything changes.  Errors: -EINVAL bad
+ * magic, size below the header or not what the components add up to,
+ * flags/pad/reserved not 0, a component whose size is not its type's, a
+ * type twice, a value the matching single ioctl (SET_REGS, SET_SREGS,
+ * ...) refuses, an MSR the module does not keep or a value a guest WRMSR
+ * would #GP on, or a state the module's VM-entry checks refuse (with
+ * the old state kept); -EPROTO another version; -E2BIG size above
+ * VMCTL_STATE_MAX_SIZE; -EOPNOTSUPP an unknown (or reserved) component
+ * type without VMCTL_STATE_IGNORE_UNKNOWN.
+ */
+#define VMCTL_SET_STATE		_IOW(VMCTL_IOCTL_MAGIC, 0x4b, struct vmctl_state_header)
 
 /* ------------------------------------------------------------------------ */
 /* Statistics: the generic-netlink family VMCTL_GENL_NAME                     */

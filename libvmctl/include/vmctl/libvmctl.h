@@ -411,6 +411,106 @@ int vmctl_vcpu_complete_mmio_read(struct vmctl_vcpu *vcpu, const void *data,
 				  unsigned int len);
 
 /* ------------------------------------------------------------------------ */
+/* Hypercalls (state.c)                                                       */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Called by vmctl_vcpu_run_loop() for a guest VMCALL at CPL 0 (the ABI is
+ * in <linux/vmctl.h> at VMCTL_EXIT_HYPERCALL): nr is the guest's RAX,
+ * args its RBX, RCX, RDX and RSI (32-bit values outside 64-bit mode).
+ * The handler stores the guest's new RAX in *ret (pre-set to
+ * -VMCTL_HC_ENOSYS).  Returns 0, or a negative errno that ends the run
+ * loop with VMCTL_EXIT_HANDLER_ERROR (running again gives the guest
+ * *ret as it was left).
+ */
+typedef int (*vmctl_hypercall_handler_t)(struct vmctl_vcpu *vcpu, uint64_t nr,
+					 const uint64_t args[4], uint64_t *ret,
+					 void *opaque);
+
+/*
+ * Makes handler the VM's hypercall handler, replacing any; NULL removes
+ * it, and vmctl_vcpu_run_loop() then returns VMCTL_EXIT_HYPERCALL to its
+ * caller.  Waits for handlers still running.  Errors: -EINVAL vm NULL.
+ */
+int vmctl_vm_hypercall_register(struct vmctl_vm *vm, vmctl_hypercall_handler_t handler,
+				void *opaque);
+
+/*
+ * Sets what the pending hypercall returns in the guest's RAX.  Errors:
+ * -EINVAL no hypercall is pending (the last exit was not one, or
+ * registers were set since).
+ */
+int vmctl_vcpu_complete_hypercall(struct vmctl_vcpu *vcpu, uint64_t ret);
+
+/* ------------------------------------------------------------------------ */
+/* vCPU state (state.c)                                                       */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * The guest's DR0-DR3, DR6, DR7 (VMCTL_GET/SET_DEBUGREGS).  Errors:
+ * -EINVAL a NULL argument, or (set) flags or reserved not 0, DR6/DR7 bits
+ * 63:32 or a reserved DR7 bit set; -EBUSY the vCPU is running in another
+ * thread; -EIO.
+ */
+int vmctl_vcpu_get_debugregs(struct vmctl_vcpu *vcpu, struct vmctl_debugregs *d);
+int vmctl_vcpu_set_debugregs(struct vmctl_vcpu *vcpu, const struct vmctl_debugregs *d);
+
+/*
+ * The guest's FPU/SSE/AVX state in XSAVE layout (VMCTL_GET/SET_XSAVE).
+ * Errors: -EINVAL a NULL argument, or (set) XSTATE_BV beyond the guest's
+ * XCR0, XCOMP_BV or reserved header bytes not 0, or a reserved MXCSR bit;
+ * -EBUSY the vCPU is running in another thread; -EIO.
+ */
+int vmctl_vcpu_get_xsave(struct vmctl_vcpu *vcpu, struct vmctl_xsave *x);
+int vmctl_vcpu_set_xsave(struct vmctl_vcpu *vcpu, const struct vmctl_xsave *x);
+
+/*
+ * The whole vCPU state as one blob (VMCTL_GET_STATE; its layout is in
+ * <linux/vmctl.h>).  On success *blobp is a new allocation of *sizep
+ * bytes that the caller releases with free().  Errors: -EINVAL a NULL
+ * argument; -EBUSY the vCPU is running in another thread; -ENOMEM; -EIO.
+ */
+int vmctl_vcpu_save_state(struct vmctl_vcpu *vcpu, void **blobp, size_t *sizep);
+
+/*
+ * Sets the vCPU from a blob of size bytes (VMCTL_SET_STATE): checked as a
+ * whole, nothing changes on error.  Errors: -EINVAL a NULL argument, size
+ * not the blob's, or a blob the module refuses (bad magic, sizes, reserved
+ * bits, values, state that would fail VM entry); -EPROTO another blob
+ * version; -E2BIG larger than VMCTL_STATE_MAX_SIZE; -EOPNOTSUPP a
+ * component type this module does not know; -EBUSY the vCPU is running
+ * in another thread; -EIO.
+ */
+int vmctl_vcpu_restore_state(struct vmctl_vcpu *vcpu, const void *blob, size_t size);
+
+/*
+ * vmctl_vcpu_save_state() into a file (created mode 0600 or truncated).
+ * Errors: those of vmctl_vcpu_save_state() (-EINVAL, -EBUSY, -ENOMEM,
+ * -EIO), and open(2)'s or write(2)'s: -ENOENT, -EACCES, -EISDIR, -ENOSPC.
+ */
+int vmctl_vcpu_save_state_file(struct vmctl_vcpu *vcpu, const char *path);
+
+/*
+ * vmctl_vcpu_restore_state() from a file.  Errors: those of
+ * vmctl_vcpu_restore_state() (-EINVAL, -EPROTO, -E2BIG also for a file
+ * larger than a blob can be, -EOPNOTSUPP, -EBUSY, -EIO), -ENOMEM, and
+ * open(2)'s: -ENOENT, -EACCES.
+ */
+int vmctl_vcpu_restore_state_file(struct vmctl_vcpu *vcpu, const char *path);
+
+/*
+ * The guest state the VMCS holds, as text for a human after an exit
+ * nobody expected: general registers, RIP, RFLAGS, segments, descriptor
+ * tables, control registers, EFER, DR6/DR7 and the interrupt shadow, one
+ * group a line, NUL terminated (cut to size).  vmctl_vcpu_run() puts the
+ * first line's essentials (CS:RIP, RSP, RFLAGS, CR0, CR3, CR4, EFER) at
+ * the end of the message of an internal error or shutdown.  Errors:
+ * -EINVAL a NULL argument or size 0; -EBUSY the vCPU is running in
+ * another thread; -EIO.
+ */
+int vmctl_vcpu_dump(struct vmctl_vcpu *vcpu, char *buf, size_t size);
+
+/* ------------------------------------------------------------------------ */
 /* vCPUs                                                                      */
 /* ------------------------------------------------------------------------ */
 
@@ -576,6 +676,11 @@ struct vmctl_exit {
 		bool is_write;
 		uint8_t data[16]; /* write: the value written, little-endian */
 	} mmio;			/* VMCTL_EXIT_MMIO */
+	struct {
+		uint64_t nr;		/* RAX */
+		uint64_t args[4];	/* RBX, RCX, RDX, RSI */
+		bool long_mode;		/* else 32-bit values */
+	} hypercall;		/* VMCTL_EXIT_HYPERCALL (no handler registered) */
 };
 
 /*
@@ -633,6 +738,15 @@ const char *vmctl_exit_reason_name(uint32_t reason);
  * number the SDM does not define.  Static storage.
  */
 const char *vmctl_vmx_exit_name(uint64_t hardware_reason);
+
+/*
+ * What a VM-instruction error number means (Intel SDM Vol. 3, "VM-Instruction
+ * Error Numbers"), e.g. "VM entry with invalid control field(s)" for 7, as
+ * found in exit->fail_entry.hardware_reason with VMCTL_FAIL_ENTRY_VMFAIL
+ * and in exit->internal.data[0] of VMCTL_INTERNAL_VMX_INSN_FAILED; NULL
+ * for a number the SDM does not define.  Static storage.
+ */
+const char *vmctl_vmx_insn_error_name(uint64_t error);
 
 /* ------------------------------------------------------------------------ */
 /* Single registers                                                           */

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Guest code of the state feature's selftests (guests_state.S):
+ * hypercalls, vCPU state and the FPU.
+ */
+#ifndef VMCTL_SELFTESTS_GUESTS_STATE_H
+#define VMCTL_SELFTESTS_GUESTS_STATE_H
+
+#include "guests.h"
+
+#define HC_FIRST_NR	0x1234567890ULL	/* hc_long's first hypercall */
+#define HC_FIRST_ARG0	0x1111111111111111ULL
+#define HC_FIRST_ARG1	0x2222222222222222ULL
+#define HC_FIRST_ARG2	0x3333333333333333ULL
+#define HC_FIRST_ARG3	0x4444444444444444ULL
+#define HC_LOOP_NR	0x100		/* hc_long's loop: numbers 0x100 + i */
+#define HC_LOOP_COUNT	50
+#define HC_RAW_NR	7		/* hc_long: answered with complete_hypercall() */
+#define HC_NONE_NR	8		/* hc_long: never answered */
+
+/* The answer hc_long expects to hypercall nr = HC_LOOP_NR + i, args (i, 2i, 3i, 4i). */
+#define HC_LOOP_RET(nr, a0, a1, a2, a3) \
+	((nr) * 0x10001 + (a0) + ((a1) << 8) + ((a2) << 16) + ((a3) << 24))
+
+#define STATE_SUM_N	1000		/* state_sum adds 1 .. N */
+#define STATE_IN_PORT	0x64		/* state_sum's IN halfway, at i == N / 2 */
+#define STATE_STAR	0x0013000812345678	/* what state_sum writes to MSR_STAR */
+
+#define FPU_KEEP_PORT	0x81		/* fpu_keep's OUTs */
+#define FPU_KEEP_EXITS	3000		/* ... this many */
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+/*
+ * hc_long (long mode): VMCALL HC_FIRST_NR with HC_FIRST_ARG0..3: REPORT(RAX),
+ * then REPORT(registers other than RAX changed by the VMCALL, as a bit mask);
+ * HC_LOOP_COUNT VMCALLs checking each answer: REPORT(wrong answers);
+ * VMCALL HC_RAW_NR: REPORT(RAX); VMCALL HC_NONE_NR: REPORT(RAX); HLT.
+ */
+DECLARE_GUEST(hc_long);
+/*
+ * hc_prot (32-bit protected mode, no paging): VMCALL with the registers as
+ * the host set them, then REPORT(EAX) and spins.  Run at CPL 3 with IOPL 3
+ * (so that the ucall's OUT works) to see the CPL check.
+ */
+DECLARE_GUEST(hc_prot);
+/*
+ * state_sum (long mode): sets CR4.OSFXSR and OSXSAVE, writes STATE_STAR to MSR_STAR,
+ * then for i = 1 .. STATE_SUM_N adds i to R12 and to XMM1's low qword and
+ * 1.0 to each double of YMM2; at i = N / 2 also adds what an IN from
+ * STATE_IN_PORT reads to R12.  Then REPORTs R12, XMM1's low qword, YMM2's
+ * third double (upper half) as an integer and MSR_STAR; HLT.
+ */
+DECLARE_GUEST(state_sum);
+/*
+ * fpu_keep (long mode): sets CR4.OSXSAVE, loads YMM0-YMM14 with distinct
+ * patterns (fpu_keep_patterns), then FPU_KEEP_EXITS times OUTs to
+ * FPU_KEEP_PORT and compares all fifteen registers with the patterns:
+ * REPORT(OUTs after which one differed); HLT.
+ */
+DECLARE_GUEST(fpu_keep);
+/*
+ * dr7_rewrite (long mode): writes DR7 back as it reads it (bit 10 set),
+ * then REPORT(DR7); HLT.  A #GP on the write has no IDT: triple fault.
+ */
+DECLARE_GUEST(dr7_rewrite);
+#endif
+
+#endif /* VMCTL_SELFTESTS_GUESTS_STATE_H */
