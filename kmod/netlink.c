@@ -484,26 +484,53 @@ static int vmctl_genl_get_desc_doit(struct sk_buff *skb, struct genl_info *info)
 /* Events                                                                    */
 /* ------------------------------------------------------------------------ */
 
-/*
- * Best effort, like every netlink multicast: a listener that does not
- * read fast enough loses events (and its socket says so with ENOBUFS).
- */
-void vmctl_genl_announce(struct vmctl_vm *vm, enum vmctl_genl_event event)
+/* Indexes into vmctl_genl_mcgrps[]. */
+enum vmctl_genl_group {
+	VMCTL_GENL_GROUP_EVENTS,
+	VMCTL_GENL_GROUP_NOTIFY,
+};
+
+/* An event with the VM's identity (events), or its id only (notify). */
+static struct sk_buff *vmctl_genl_event_msg(struct vmctl_vm *vm,
+					    enum vmctl_genl_event event,
+					    bool identity)
 {
 	struct sk_buff *msg;
 	void *hdr;
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
-		return;
+		return NULL;
 	hdr = genlmsg_put(msg, 0, 0, &vmctl_genl_family, 0, VMCTL_CMD_EVENT);
 	if (!hdr || nla_put_u32(msg, VMCTL_ATTR_EVENT, event) ||
-	    vmctl_genl_put_vm_identity(msg, vm)) {
+	    (identity ? vmctl_genl_put_vm_identity(msg, vm) :
+			nla_put_u32(msg, VMCTL_ATTR_VM_ID, vm->id))) {
 		nlmsg_free(msg);
-		return;
+		return NULL;
 	}
 	genlmsg_end(msg, hdr);
-	genlmsg_multicast(&vmctl_genl_family, msg, 0, 0, GFP_KERNEL);
+	return msg;
+}
+
+/*
+ * Best effort, like every netlink multicast: a listener that does not
+ * read fast enough loses events (and its socket says so with ENOBUFS).
+ * Multicast cannot be filtered per listener, so the group anyone may join
+ * gets the VM's id only; an owner asks GET_VM for the rest, which shows
+ * it only its own VMs.
+ */
+void vmctl_genl_announce(struct vmctl_vm *vm, enum vmctl_genl_event event)
+{
+	struct sk_buff *msg;
+
+	msg = vmctl_genl_event_msg(vm, event, true);
+	if (msg)
+		genlmsg_multicast(&vmctl_genl_family, msg, 0,
+				  VMCTL_GENL_GROUP_EVENTS, GFP_KERNEL);
+	msg = vmctl_genl_event_msg(vm, event, false);
+	if (msg)
+		genlmsg_multicast(&vmctl_genl_family, msg, 0,
+				  VMCTL_GENL_GROUP_NOTIFY, GFP_KERNEL);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -533,7 +560,11 @@ static const struct genl_ops vmctl_genl_ops[] = {
 };
 
 static const struct genl_multicast_group vmctl_genl_mcgrps[] = {
-	{ .name = VMCTL_GENL_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_SYS_ADMIN },
+	[VMCTL_GENL_GROUP_EVENTS] = {
+		.name = VMCTL_GENL_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_SYS_ADMIN,
+	},
+	[VMCTL_GENL_GROUP_NOTIFY] = { .name = VMCTL_GENL_MCGRP_NOTIFY },
 };
 
 static struct genl_family vmctl_genl_family __ro_after_init = {

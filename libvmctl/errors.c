@@ -88,7 +88,6 @@ const struct err_msg err_msgs[] = {
 	{ "vmctl_stats_read_vm", -ENOMEM, "out of memory" },
 	{ "vmctl_stats_read_vm", -EIO, "netlink request failed" },
 	{ "vmctl_stats_subscribe", -EINVAL, NULLARG },
-	{ "vmctl_stats_subscribe", -EPERM, "only CAP_SYS_ADMIN may receive VM events" },
 	{ "vmctl_stats_subscribe", -ENOENT, "the vmctl module is not loaded" },
 	{ "vmctl_stats_subscribe", -ENOMEM, "out of memory" },
 	{ "vmctl_stats_subscribe", -EIO, "netlink request failed" },

@@ -558,36 +558,50 @@ VMCTL_EXPORT int vmctl_stats_read_vm(struct vmctl_stats *stats, uint32_t id,
 /* Events                                                                     */
 /* ------------------------------------------------------------------------ */
 
-VMCTL_EXPORT int vmctl_stats_subscribe(struct vmctl_stats *stats)
+/* A socket in group group of the family; 0 or a libnl error. */
+static int join_group(const char *group, struct nl_sock **skp)
 {
 	struct nl_sock *sk;
-	int group, err;
+	int id, err;
+
+	sk = nl_socket_alloc();
+	if (!sk)
+		return -NLE_NOMEM;
+	nl_socket_disable_seq_check(sk);
+	err = genl_connect(sk);
+	if (err < 0)
+		goto fail;
+	id = genl_ctrl_resolve_grp(sk, VMCTL_GENL_NAME, group);
+	if (id < 0) {
+		err = id;
+		goto fail;
+	}
+	err = nl_socket_add_membership(sk, id);
+	if (err < 0)
+		goto fail;
+	*skp = sk;
+	return 0;
+fail:
+	nl_socket_free(sk);
+	return err;
+}
+
+VMCTL_EXPORT int vmctl_stats_subscribe(struct vmctl_stats *stats)
+{
+	int err;
 
 	if (!stats)
 		return -EINVAL;
 	if (stats->events)
 		return 0;
-	sk = nl_socket_alloc();
-	if (!sk)
-		return -ENOMEM;
-	nl_socket_disable_seq_check(sk);
-	err = genl_connect(sk);
-	if (err < 0)
-		goto fail;
-	group = genl_ctrl_resolve_grp(sk, VMCTL_GENL_NAME, VMCTL_GENL_MCGRP_EVENTS);
-	if (group < 0) {
-		err = group;
-		goto fail;
-	}
-	err = nl_socket_add_membership(sk, group);
-	if (err < 0)
-		goto fail;
-	stats->events = sk;
-	return 0;
-fail:
-	nl_socket_free(sk);
+	/* The richer group if the kernel lets us in, else the one for all. */
+	err = join_group(VMCTL_GENL_MCGRP_EVENTS, &stats->events);
+	if (err == -NLE_PERM || err == -NLE_NOACCESS)
+		err = join_group(VMCTL_GENL_MCGRP_NOTIFY, &stats->events);
+	if (!err)
+		return 0;
 	err = nl_to_errno(err);
-	return err == -ENOENT || err == -EPERM || err == -ENOMEM ? err : -EIO;
+	return err == -ENOENT || err == -ENOMEM ? err : -EIO;
 }
 
 static int parse_event(struct nl_msg *msg, void *arg)
@@ -599,11 +613,15 @@ static int parse_event(struct nl_msg *msg, void *arg)
 	err = parse_msg(msg, VMCTL_CMD_EVENT, tb);
 	if (err)
 		return err;
-	if (!tb[VMCTL_ATTR_EVENT] || !tb[VMCTL_ATTR_VM_ID] || !tb[VMCTL_ATTR_PID] ||
-	    !tb[VMCTL_ATTR_UID])
+	if (!tb[VMCTL_ATTR_EVENT] || !tb[VMCTL_ATTR_VM_ID] ||
+	    !tb[VMCTL_ATTR_PID] != !tb[VMCTL_ATTR_UID])
 		return -EPROTO;
+	memset(ev, 0, sizeof(*ev));
 	ev->event = nla_get_u32(tb[VMCTL_ATTR_EVENT]);
 	ev->vm_id = nla_get_u32(tb[VMCTL_ATTR_VM_ID]);
+	if (!tb[VMCTL_ATTR_PID])
+		return 0;	/* the notify group's: the id only */
+	ev->identity = true;
 	ev->pid = nla_get_u32(tb[VMCTL_ATTR_PID]);
 	ev->uid = nla_get_u32(tb[VMCTL_ATTR_UID]);
 	get_string(tb[VMCTL_ATTR_NAME], ev->name, sizeof(ev->name));

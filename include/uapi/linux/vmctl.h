@@ -413,15 +413,22 @@ struct vmctl_run {
  * Who may read what: a VM is visible to the user whose effective uid
  * created it and to CAP_SYS_ADMIN (both judged on the credentials of the
  * process that opened the netlink socket); a VM of another user is
- * skipped by dumps and is -ENOENT for a request naming it.  Only
- * CAP_SYS_ADMIN may join VMCTL_GENL_MCGRP_EVENTS (events name every
- * user's VMs).  Every attribute is validated strictly: unknown or
+ * skipped by dumps and is -ENOENT for a request naming it.
+ *
+ * Events: multicast cannot be filtered per listener, so there are two
+ * groups with the same events.  Only CAP_SYS_ADMIN may join
+ * VMCTL_GENL_MCGRP_EVENTS, whose events name the VM, its creator's pid
+ * and uid.  Anyone may join VMCTL_GENL_MCGRP_NOTIFY, whose events carry
+ * only EVENT and VM_ID: that some VM came or went, no more than the ids
+ * in use reveal; a VM's owner (or a monitor it runs) then asks GET_VM,
+ * which answers for its own VMs only.  Every attribute is validated strictly: unknown or
  * malformed ones give -EINVAL with an extended ack, never a partial
  * answer.
  */
 #define VMCTL_GENL_NAME		"vmctl"
 #define VMCTL_GENL_VERSION	1
 #define VMCTL_GENL_MCGRP_EVENTS	"events"
+#define VMCTL_GENL_MCGRP_NOTIFY	"notify"
 
 enum vmctl_genl_cmd {
 	VMCTL_CMD_UNSPEC,
@@ -443,7 +450,10 @@ enum vmctl_genl_cmd {
 	 * COUNTER_DESCS, EXIT_REASON_NAMES, LATENCY_BUCKETS, IO_PORT_DESCS.
 	 */
 	VMCTL_CMD_GET_DESC,
-	/* Multicast on VMCTL_GENL_MCGRP_EVENTS: EVENT, VM_ID, PID, UID, NAME. */
+	/*
+	 * Multicast on VMCTL_GENL_MCGRP_EVENTS: EVENT, VM_ID, PID, UID, NAME;
+	 * on VMCTL_GENL_MCGRP_NOTIFY: EVENT, VM_ID.
+	 */
 	VMCTL_CMD_EVENT,
 	__VMCTL_CMD_MAX,
 };

@@ -306,6 +306,12 @@ int vmctl_stats_read_vm(struct vmctl_stats *stats, uint32_t id,
 struct vmctl_vm_event {
 	uint32_t event;			/* enum vmctl_genl_event */
 	uint32_t vm_id;
+	/*
+	 * With identity (CAP_SYS_ADMIN's events) the VM's creator and name;
+	 * without, pid and uid are 0 and name is "": ask
+	 * vmctl_stats_read_vm(), which answers for the caller's own VMs.
+	 */
+	bool identity;
 	uint32_t pid;
 	uint32_t uid;
 	char name[VMCTL_VM_NAME_LEN];
@@ -313,8 +319,10 @@ struct vmctl_vm_event {
 
 /*
  * Starts receiving VM events (creation, destruction, shutdown) on this
- * connection.  Errors: -EPERM only CAP_SYS_ADMIN may; -ENOENT the module
- * is not loaded any more; -ENOMEM; -EIO; -EINVAL stats is NULL.
+ * connection, of every user's VMs: with their identity for CAP_SYS_ADMIN
+ * (group VMCTL_GENL_MCGRP_EVENTS), as bare VM ids for anyone else
+ * (VMCTL_GENL_MCGRP_NOTIFY).  Errors: -ENOENT the module is not loaded
+ * any more; -ENOMEM; -EIO; -EINVAL stats is NULL.
  */
 int vmctl_stats_subscribe(struct vmctl_stats *stats);
 
