@@ -8,7 +8,9 @@
 
 #include <linux/math64.h>
 #include <linux/minmax.h>
+#include <linux/nospec.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include "core.h"
 
@@ -50,17 +52,31 @@ const struct vmctl_port_range vmctl_port_ranges[VMCTL_PORT_RANGES] = {
 	{ "other",	0x000, 0xffff },
 };
 
+/*
+ * Every range but "other" lies below VMCTL_PORT_TABLE_PORTS: a lookup is
+ * one load from a table filled at load, not a walk of the ranges, since
+ * it is paid on every port exit.
+ */
+#define VMCTL_PORT_TABLE_PORTS	0x1000
+static u8 vmctl_port_table[VMCTL_PORT_TABLE_PORTS] __read_mostly;
+
+static void vmctl_port_table_init(void)
+{
+	unsigned int i, port;
+
+	memset(vmctl_port_table, VMCTL_PORT_RANGES - 1, sizeof(vmctl_port_table));
+	for (i = 0; i < VMCTL_PORT_RANGES - 1; i++)
+		for (port = vmctl_port_ranges[i].first;
+		     port <= vmctl_port_ranges[i].last && port < VMCTL_PORT_TABLE_PORTS;
+		     port++)
+			vmctl_port_table[port] = i;
+}
+
 static unsigned int vmctl_port_range_of(u16 port)
 {
-	unsigned int i;
-
-	for (i = 0; i < VMCTL_PORT_RANGES - 1; i++) {
-		if (port < vmctl_port_ranges[i].first)
-			break;
-		if (port <= vmctl_port_ranges[i].last)
-			return i;
-	}
-	return VMCTL_PORT_RANGES - 1;
+	if (port >= VMCTL_PORT_TABLE_PORTS)
+		return VMCTL_PORT_RANGES - 1;
+	return vmctl_port_table[array_index_nospec(port, VMCTL_PORT_TABLE_PORTS)];
 }
 
 static const enum vmctl_stat vmctl_class_stat[] = {
@@ -95,6 +111,7 @@ void vmctl_stats_init(void)
 		vmctl_cycles_mult = div_u64(1000000ULL << VMCTL_CYCLES_SHIFT, khz);
 	for (i = 0; i < vmctl_nr_reasons(); i++)
 		vmctl_reason_stat[i] = vmctl_class_stat[vmctl_backend->exit_reasons[i].class];
+	vmctl_port_table_init();
 }
 
 /* One allocation: the structure, then the per-reason arrays. */
