@@ -764,3 +764,5 @@ module_exit(vmctl_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("vmctl: a type-2 hypervisor driving Intel VT-x");
+/* PACKAGE_VERSION of dkms.conf; vmctl info shows it. */
+MODULE_VERSION("1.0.0");

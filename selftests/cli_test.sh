@@ -12,7 +12,7 @@ ok() {	# ok CONDITION-STATUS DESCRIPTION
 	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi
 }
 echo "TAP version 13"
-echo "1..12"
+echo "1..14"
 
 out=$("$VMCTL" run --flat "$HELLO" 2>/tmp/cli_err)
 status=$?
@@ -30,6 +30,20 @@ status=$?
 echo "$info" | sed 's/^/# /'
 ok $status "vmctl info exits 0"
 echo "$info" | grep -q "^features:.*unrestricted_guest.*ept"; ok $? "vmctl info decodes the features"
+modver=$(cat /sys/module/vmctl/version 2>/dev/null)
+echo "$info" | grep -q "^module version: *$modver (srcversion [0-9A-F]*)$" && [ -n "$modver" ]
+ok $? "vmctl info shows the module's version '$modver' as sysfs has it"
+
+json=$("$VMCTL" info --json 2>&1)
+status=$?
+echo "$json" | sed 's/^/# /'
+vcpus=$(echo "$info" | sed -n 's/^max vcpus: *\([0-9]*\) per VM$/\1/p')
+[ $status -eq 0 ] && echo "$json" | grep -q "^{\"api_version\": [0-9]*, " &&
+	echo "$json" | grep -q "\"module_version\": \"$modver\"" &&
+	echo "$json" | grep -q "\"features\": \[[^]]*\"unrestricted_guest\"[^]]*\"ept\"" &&
+	echo "$json" | grep -q "\"limits\": {\"max_vcpus\": $vcpus, " &&
+	[ "$(echo "$json" | wc -l)" -eq 1 ]
+ok $? "vmctl info --json: one object with the same version, features, max_vcpus $vcpus (status $status)"
 
 "$VMCTL" run --flat "$HELLO" --mem 16Q >/dev/null 2>/tmp/cli_err
 status=$?

@@ -18,7 +18,7 @@ static void usage(FILE *f)
 "\n"
 "Commands:\n"
 "  run --flat FILE [OPTIONS]  run a flat binary image as a guest\n"
-"  info                       show the module's API version, capabilities, usage\n"
+"  info [--json]              show the module's versions, capabilities, limits, usage\n"
 "  list [--json]              one line per VM (root sees every user's VMs)\n"
 "  stats [OPTIONS] VM         a VM's counters and exits by reason (--help)\n"
 "  help                       show this text\n"
@@ -73,46 +73,44 @@ static int open_sys(struct vmctl_sys **sys)
 	return err;
 }
 
-static int cmd_info(int argc, char **argv)
+/* A line of a file such as /sys/module/vmctl/version, or "unknown". */
+static void read_sys_line(const char *path, char *buf, size_t len)
 {
-	struct vmctl_usage usage;
+	FILE *f = fopen(path, "r");
+
+	if (!f || !fgets(buf, len, f))
+		snprintf(buf, len, "unknown");
+	else
+		buf[strcspn(buf, "\n")] = '\0';
+	if (f)
+		fclose(f);
+}
+
+struct info {
+	int version;
 	struct vmctl_caps caps;
-	struct vmctl_sys *sys;
-	uint64_t unknown;
-	int version, err, bit;
+	struct vmctl_usage usage;
+	char module_version[64], srcversion[64];
+};
 
-	if (argc > 0) {
-		if (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
-			printf("usage: %s info\nShows the module's API version, "
-			       "capabilities and resource usage.\n", prog);
-			return STATUS_OK;
-		}
-		return usage_error("info: unexpected argument '%s'", argv[0]);
-	}
-	if (open_sys(&sys))
-		return STATUS_FAILURE;
-	version = vmctl_sys_api_version(sys);
-	err = version < 0 ? version : vmctl_sys_get_caps(sys, &caps);
-	if (!err)
-		err = vmctl_sys_get_usage(sys, &usage);
-	vmctl_sys_close(sys);
-	if (err) {
-		fprintf(stderr, "%s: cannot query the module: %s\n", prog, vmctl_strerror(err));
-		return STATUS_FAILURE;
-	}
-	caps.backend_name[sizeof(caps.backend_name) - 1] = '\0';
+static void print_info_text(const struct info *in)
+{
+	const struct vmctl_caps *caps = &in->caps;
+	const struct vmctl_usage *usage = &in->usage;
+	uint64_t unknown = 0;
+	int bit;
 
-	printf("api version:      %d (library %d, built for API %d)\n", version,
+	printf("api version:      %d (library %d, built for API %d)\n", in->version,
 	       vmctl_lib_version(), VMCTL_API_VERSION);
+	printf("module version:   %s (srcversion %s)\n", in->module_version, in->srcversion);
 	printf("backend:          %s (%u), VMCS revision 0x%x\n",
-	       caps.backend_name[0] ? caps.backend_name : "?", caps.backend,
-	       caps.vmcs_revision);
+	       caps->backend_name[0] ? caps->backend_name : "?", caps->backend,
+	       caps->vmcs_revision);
 	printf("features:        ");
-	unknown = 0;
 	for (bit = 0; bit < 64; bit++) {
 		uint64_t b = 1ULL << bit;
 
-		if (!(caps.features & b))
+		if (!(caps->features & b))
 			continue;
 		if (vmctl_cap_name(b))
 			printf(" %s", vmctl_cap_name(b));
@@ -121,18 +119,95 @@ static int cmd_info(int argc, char **argv)
 	}
 	if (unknown)
 		printf(" unknown:0x%" PRIx64, unknown);
-	if (!caps.features)
+	if (!caps->features)
 		printf(" (none)");
 	printf("\n");
-	printf("max vcpus:        %u per VM\n", caps.max_vcpus);
-	printf("max slots:        %u per VM, %" PRIu64 " MiB each\n", caps.max_slots,
-	       (uint64_t)caps.max_slot_size >> 20);
-	printf("guest phys bits:  %u\n", caps.guest_phys_bits);
+	printf("max vcpus:        %u per VM\n", caps->max_vcpus);
+	printf("max slots:        %u per VM, %" PRIu64 " MiB each\n", caps->max_slots,
+	       (uint64_t)caps->max_slot_size >> 20);
+	printf("guest phys bits:  %u\n", caps->guest_phys_bits);
 	printf("usage:            %u VMs, %u vCPUs, %" PRIu64 " kernel pages, %" PRIu64
 	       " pinned pages, %" PRIu64 " kernel bytes, VMX on %u CPUs\n",
-	       usage.vms, usage.vcpus, (uint64_t)usage.kernel_pages,
-	       (uint64_t)usage.pinned_pages, (uint64_t)usage.kernel_bytes,
-	       usage.vmx_enabled_cpus);
+	       usage->vms, usage->vcpus, (uint64_t)usage->kernel_pages,
+	       (uint64_t)usage->pinned_pages, (uint64_t)usage->kernel_bytes,
+	       usage->vmx_enabled_cpus);
+}
+
+/* The same as one JSON object; names are the text's, in snake case. */
+static void print_info_json(const struct info *in)
+{
+	const struct vmctl_caps *caps = &in->caps;
+	const struct vmctl_usage *usage = &in->usage;
+	uint64_t unknown = 0;
+	bool first = true;
+	int bit;
+
+	printf("{\"api_version\": %d, \"library_version\": %d, \"library_api_version\": %d, "
+	       "\"module_version\": \"%s\", \"srcversion\": \"%s\", ", in->version,
+	       vmctl_lib_version(), VMCTL_API_VERSION, in->module_version, in->srcversion);
+	printf("\"backend\": {\"name\": \"%s\", \"id\": %u, \"vmcs_revision\": %u}, ",
+	       caps->backend_name, caps->backend, caps->vmcs_revision);
+	printf("\"features\": [");
+	for (bit = 0; bit < 64; bit++) {
+		uint64_t b = 1ULL << bit;
+
+		if (!(caps->features & b))
+			continue;
+		if (!vmctl_cap_name(b)) {
+			unknown |= b;
+			continue;
+		}
+		printf("%s\"%s\"", first ? "" : ", ", vmctl_cap_name(b));
+		first = false;
+	}
+	printf("], \"features_raw\": %" PRIu64 ", \"features_unknown\": %" PRIu64 ", ",
+	       (uint64_t)caps->features, unknown);
+	printf("\"limits\": {\"max_vcpus\": %u, \"max_slots\": %u, \"max_slot_size\": %" PRIu64
+	       ", \"guest_phys_bits\": %u}, ", caps->max_vcpus, caps->max_slots,
+	       (uint64_t)caps->max_slot_size, caps->guest_phys_bits);
+	printf("\"usage\": {\"vms\": %u, \"vcpus\": %u, \"kernel_pages\": %" PRIu64
+	       ", \"pinned_pages\": %" PRIu64 ", \"kernel_bytes\": %" PRIu64
+	       ", \"vmx_enabled_cpus\": %u}}\n", usage->vms, usage->vcpus,
+	       (uint64_t)usage->kernel_pages, (uint64_t)usage->pinned_pages,
+	       (uint64_t)usage->kernel_bytes, usage->vmx_enabled_cpus);
+}
+
+static int cmd_info(int argc, char **argv)
+{
+	struct vmctl_sys *sys;
+	struct info in;
+	bool json = false;
+	int err, i;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			printf("usage: %s info [--json]\nShows the module's API version, "
+			       "module version, backend, capabilities,\nlimits and resource "
+			       "usage; --json as one JSON object.\n", prog);
+			return STATUS_OK;
+		}
+		if (strcmp(argv[i], "--json") != 0)
+			return usage_error("info: unexpected argument '%s'", argv[i]);
+		json = true;
+	}
+	if (open_sys(&sys))
+		return STATUS_FAILURE;
+	in.version = vmctl_sys_api_version(sys);
+	err = in.version < 0 ? in.version : vmctl_sys_get_caps(sys, &in.caps);
+	if (!err)
+		err = vmctl_sys_get_usage(sys, &in.usage);
+	vmctl_sys_close(sys);
+	if (err) {
+		fprintf(stderr, "%s: cannot query the module: %s\n", prog, vmctl_strerror(err));
+		return STATUS_FAILURE;
+	}
+	in.caps.backend_name[sizeof(in.caps.backend_name) - 1] = '\0';
+	read_sys_line("/sys/module/vmctl/version", in.module_version, sizeof(in.module_version));
+	read_sys_line("/sys/module/vmctl/srcversion", in.srcversion, sizeof(in.srcversion));
+	if (json)
+		print_info_json(&in);
+	else
+		print_info_text(&in);
 	return STATUS_OK;
 }
 
