@@ -24,7 +24,7 @@ screen() {	# the pane as text, also shown as diagnostics
 	sed 's/^/# | /' /tmp/pane
 }
 echo "TAP version 13"
-echo "1..13"
+echo "1..16"
 
 first_error=$("$VMTOP" -b -n 1 -d 0.1 2>&1 >/dev/null | head -1)
 [ -z "$first_error" ]; ok $? "vmtop -b runs with the module loaded ($first_error)"
@@ -101,6 +101,25 @@ grep -q 'EXIT REASON' /tmp/pane && grep -q 'IO_INSTRUCTION' /tmp/pane && grep -q
 ok $? "Enter on b-busy: the detail view with its exits by reason"
 grep -q 'exits/s, last' /tmp/pane && grep -q 'handling time of IO_INSTRUCTION' /tmp/pane
 ok $? "the detail view draws the exits/s graph and the latency histogram"
+# b-busy writes to port 0x80 only (IO_LOOP_PORT): the POST range, nothing else.
+grep -q '^post  *0x80  *[0-9][0-9]*  *[0-9][0-9]*' /tmp/pane && grep -q '^PORTS  *RANGE' /tmp/pane &&
+	[ "$(grep -cE '^(pic1|pit|i8042|rtc|pic2|com1|com2|pci_config|other) ' /tmp/pane)" -eq 0 ]
+ok $? "the detail view counts b-busy's port exits in range post (0x80) only"
+
+# R: a regex on exit reasons; one that matches none of b-busy's hides them all.
+"$TMUX_BIN" send-keys -t vmtop R
+"$TMUX_BIN" send-keys -t vmtop 'HLT|CPUID' Enter
+sleep 2
+screen
+grep -q '^EXIT REASON .*HLT|CPUID' /tmp/pane && ! grep -q 'IO_INSTRUCTION' /tmp/pane &&
+	grep -q '^VM .* b-busy' /tmp/pane
+ok $? "R 'HLT|CPUID': the detail view shows no IO_INSTRUCTION row and no histogram of it"
+"$TMUX_BIN" send-keys -t vmtop R
+"$TMUX_BIN" send-keys -t vmtop '^IO_' Enter
+sleep 2
+screen
+grep -q '^IO_INSTRUCTION  *[0-9]' /tmp/pane && grep -q 'handling time of IO_INSTRUCTION' /tmp/pane
+ok $? "R '^IO_': IO_INSTRUCTION and its histogram are back"
 
 "$TMUX_BIN" send-keys -t vmtop q
 i=0

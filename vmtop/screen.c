@@ -44,8 +44,10 @@ static const char *const help_lines[] = {
 	"  s, F6, >      sort by the next column      <  the previous one",
 	"  i             invert the sort order",
 	"  f, F4         filter by name (empty: no filter)",
+	"  R             regular expression on exit reasons: the detail view",
+	"                shows only those that match (empty: all)",
 	"  d             change the refresh delay (seconds)",
-	"  r             reset: filters, sort order and the graphs",
+	"  r             reset: filters, reason regex, sort order and the graphs",
 	"  Up, Down      select a VM       Enter  its detail view",
 	"  Esc, Left     back to the list",
 	"  q, F10        quit",
@@ -99,6 +101,51 @@ static void draw_bar(const struct screen *s, int y, int x, int width, double val
 	paint_off(s, PAIR_BAR, 0);
 }
 
+/* Exit reason r passes the reason regex (R, -R); unnamed ones are "?". */
+static bool reason_shown(const struct monitor *m, unsigned int r)
+{
+	const char *name = vmctl_stats_exit_reason_name(m->stats, r);
+
+	return reason_wanted(m, name ? name : "?");
+}
+
+/* Port-I/O exits by port range, as rates with bars; returns the next row. */
+static int draw_io_ports(const struct monitor *m, const struct screen *s,
+			 const struct vmctl_vm_stats *vm, const struct vmctl_vm_stats *before,
+			 double seconds, int y, int last_row)
+{
+	const struct vmctl_port_range_info *range;
+	double max = 0, d;
+	char ports[24];
+	unsigned int i;
+
+	if (!vm->vm.counters[VMCTL_STAT_IO_EXITS])
+		return y;
+	for (i = 0; vmctl_stats_port_range(m->stats, i); i++) {
+		d = before ? rate(vm->vm.io_ports[i], before->vm.io_ports[i], seconds) : 0;
+		max = d > max ? d : max;
+	}
+	paint_on(s, PAIR_TITLES, A_REVERSE);
+	mvprintw(++y, 0, "%-10s %-11s %12s %14s", "PORTS", "RANGE", "IO/s", "TOTAL");
+	paint_off(s, PAIR_TITLES, A_REVERSE);
+	y++;
+	for (i = 0; (range = vmctl_stats_port_range(m->stats, i)) && y < last_row; i++) {
+		if (!vm->vm.io_ports[i])
+			continue;
+		if (!vmctl_stats_port_range(m->stats, i + 1))
+			snprintf(ports, sizeof(ports), "rest");
+		else if (range->first == range->last)
+			snprintf(ports, sizeof(ports), "0x%x", range->first);
+		else
+			snprintf(ports, sizeof(ports), "0x%x-0x%x", range->first, range->last);
+		d = before ? rate(vm->vm.io_ports[i], before->vm.io_ports[i], seconds) : 0;
+		mvprintw(y, 0, "%-10s %-11s %12.0f %14" PRIu64, range->name, ports, d,
+			 vm->vm.io_ports[i]);
+		draw_bar(s, y++, 52, COLS - 53, d, max);
+	}
+	return y;
+}
+
 static void draw_detail(struct monitor *m, const struct screen *s)
 {
 	static struct vmctl_vm_stats *before;
@@ -146,7 +193,8 @@ static void draw_detail(struct monitor *m, const struct screen *s)
 	}
 
 	paint_on(s, PAIR_TITLES, A_REVERSE);
-	mvprintw(++y, 0, "%-22s %12s %14s", "EXIT REASON", "EXITS/s", "TOTAL");
+	mvprintw(++y, 0, "%-22s %12s %14s  %s", "EXIT REASON", "EXITS/s", "TOTAL",
+		 m->opt.have_reason_re ? m->opt.reason_text : "");
 	paint_off(s, PAIR_TITLES, A_REVERSE);
 	y++;
 	max = 0;
@@ -154,8 +202,10 @@ static void draw_detail(struct monitor *m, const struct screen *s)
 		double d = before ? rate(vm->vm.exit_reasons[r], before->vm.exit_reasons[r], seconds)
 				  : 0;
 
+		if (!reason_shown(m, r))
+			continue;
 		max = d > max ? d : max;
-		if (vm->vm.exit_reasons[r] > vm->vm.exit_reasons[top])
+		if (vm->vm.exit_reasons[r] > vm->vm.exit_reasons[top] || !reason_shown(m, top))
 			top = r;
 	}
 	for (r = 0; r < VMCTL_STATS_MAX_REASONS && y < rows / 2; r++) {
@@ -163,12 +213,14 @@ static void draw_detail(struct monitor *m, const struct screen *s)
 		double d = before ? rate(vm->vm.exit_reasons[r], before->vm.exit_reasons[r], seconds)
 				  : 0;
 
-		if (!vm->vm.exit_reasons[r])
+		if (!vm->vm.exit_reasons[r] || !reason_shown(m, r))
 			continue;
 		mvprintw(y, 0, "%-22s %12.0f %14" PRIu64, name ? name : "?", d,
 			 vm->vm.exit_reasons[r]);
 		draw_bar(s, y++, 52, width - 53, d, max);
 	}
+
+	y = draw_io_ports(m, s, vm, before, seconds, y, rows * 2 / 3);
 
 	paint_on(s, PAIR_TITLES, A_REVERSE);
 	mvprintw(++y, 0, "%-6s %12s %10s %10s %8s", "VCPU", "EXITS/s", "IO/s", "HLT/s", "%GUEST");
@@ -193,7 +245,7 @@ static void draw_detail(struct monitor *m, const struct screen *s)
 					p->counters[VMCTL_STAT_GUEST_NS], seconds) / 1e9 : 0);
 	}
 
-	if (vm->vm.exit_reasons[top]) {
+	if (vm->vm.exit_reasons[top] && reason_shown(m, top)) {
 		for (v = 0; v < vm->nr_vcpus; v++)
 			for (b = 0; b < nb; b++)
 				lat[b] += vm->vcpus[v].latency[top][b];
@@ -225,9 +277,10 @@ static void draw_list(struct monitor *m, struct screen *s)
 	paint_on(s, PAIR_HEADER, A_BOLD);
 	mvprintw(0, 0, "%.*s", COLS, line);
 	paint_off(s, PAIR_HEADER, A_BOLD);
-	mvprintw(1, 0, "sort: %s%s  delay: %.1fs  filter: %s   h: help",
+	mvprintw(1, 0, "sort: %s%s  delay: %.1fs  filter: %s  reasons: %s   h: help",
 		 columns[m->sort].title, m->sort_reverse ? " (inverted)" : "", m->opt.delay,
-		 m->name_filter[0] ? m->name_filter : "-");
+		 m->name_filter[0] ? m->name_filter : "-",
+		 m->opt.have_reason_re ? m->opt.reason_text : "-");
 
 	format_titles(m, line, sizeof(line), true);
 	paint_on(s, PAIR_TITLES, A_REVERSE);
@@ -333,6 +386,13 @@ static bool handle_key(struct monitor *m, struct screen *s, int ch)
 		if (prompt("filter by name: ", buf, sizeof(buf)))
 			snprintf(m->name_filter, sizeof(m->name_filter), "%s", buf);
 		break;
+	case 'R':
+		if (!prompt("exit reasons (extended regex): ", buf, sizeof(buf)))
+			break;
+		if (set_reason_regex(m, buf))
+			snprintf(s->message, sizeof(s->message), "not a regular expression: %s",
+				 buf);
+		break;
 	case 'd':
 		if (!prompt("delay in seconds: ", buf, sizeof(buf)))
 			break;
@@ -345,6 +405,7 @@ static bool handle_key(struct monitor *m, struct screen *s, int ch)
 		break;
 	case 'r':
 		m->name_filter[0] = '\0';
+		set_reason_regex(m, "");
 		m->sort = COL_EXITS;
 		m->sort_reverse = false;
 		memset(m->hist, 0, sizeof(m->hist));

@@ -183,10 +183,11 @@ static void usage(FILE *f)
 "  -z, --skip-zero    leave out VMs without exits in the interval\n"
 "  -p, --pid PID      only the VMs of this process\n"
 "  -N, --name NAME    only the VMs whose name contains NAME\n"
-"  -R, --reason RE    batch: also each VM's exits by the reasons matching the\n"
-"                     extended regular expression RE, since its creation\n"
-"Keys on the screen: h help, s sort, f filter, d delay, r reset, Enter detail,\n"
-"q quit.  Exit status: 0, 1 no statistics (module not loaded), 2 usage.\n");
+"  -R, --reason RE    exit reasons matching the extended regular expression RE:\n"
+"                     batch mode adds each VM's exits by them since its\n"
+"                     creation; the screen's detail view shows only them\n"
+"Keys on the screen: h help, s sort, f filter, R reasons, d delay, r reset,\n"
+"Enter detail, q quit.  Exit status: 0, 1 no statistics (module not loaded), 2 usage.\n");
 }
 
 static int parse_options(int argc, char **argv, struct options *o, const char **reason)
