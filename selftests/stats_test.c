@@ -500,6 +500,18 @@ static void malformed(struct vmctl_stats *stats)
 	tap_ok(err == -EINVAL, "an attribute only answers carry: %d (want -EINVAL)", err);
 
 	msg = raw_msg(&raw, VMCTL_CMD_GET_VM, 0);
+	nla_put_u64(msg, VMCTL_ATTR_VM_ID, 1);
+	err = raw_send(&raw, msg);
+	tap_ok(err == -ERANGE || err == -EINVAL, "an eight-byte VM id: %d (want -ERANGE/-EINVAL)",
+	       err);
+
+	msg = raw_msg(&raw, VMCTL_CMD_GET_VCPU, NLM_F_DUMP);
+	nla_put_u32(msg, VMCTL_ATTR_VM_ID, 1);
+	nla_put_u16(msg, VMCTL_ATTR_PORT_FIRST, 0x3f8);
+	err = raw_send(&raw, msg);
+	tap_ok(err == -EINVAL, "a port-range attribute in a request: %d (want -EINVAL)", err);
+
+	msg = raw_msg(&raw, VMCTL_CMD_GET_VM, 0);
 	nla_put_u32(msg, VMCTL_ATTR_VM_ID, 0x7fffffff);
 	err = raw_send(&raw, msg);
 	tap_ok(err == -ENOENT, "a VM id that does not exist: %d (want -ENOENT)", err);
@@ -628,7 +640,7 @@ int main(void)
 	struct vmctl_stats *stats;
 	int err;
 
-	tap_plan(35);
+	tap_plan(37);
 	err = vmctl_stats_open(&stats);
 	tap_ok(err == 0, "vmctl_stats_open (%d)", err);
 	if (err)
