@@ -27,4 +27,9 @@ int vmctl_genl_vm_add(struct vmctl_vm *vm);
 void vmctl_genl_vm_del(struct vmctl_vm *vm);
 void vmctl_genl_announce(struct vmctl_vm *vm, enum vmctl_genl_event event);
 
+/* msr_list.c: MSRs by list and the list of handled MSRs. */
+long vmctl_vcpu_get_msrs(struct vmctl_vcpu *vcpu, void __user *argp);
+long vmctl_vcpu_set_msrs(struct vmctl_vcpu *vcpu, void __user *argp);
+long vmctl_dev_get_msr_index_list(void __user *argp);
+
 #endif /* VMCTL_KMOD_CORE_H */

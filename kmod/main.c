@@ -345,6 +345,10 @@ static long vmctl_vcpu_ioctl(struct file *file, unsigned int cmd,
 		return vmctl_vcpu_get_sregs(vcpu, argp);
 	case VMCTL_SET_SREGS:
 		return vmctl_vcpu_set_sregs(vcpu, argp);
+	case VMCTL_GET_MSRS:
+		return vmctl_vcpu_get_msrs(vcpu, argp);
+	case VMCTL_SET_MSRS:
+		return vmctl_vcpu_set_msrs(vcpu, argp);
 	}
 	return -ENOTTY;
 }
@@ -675,6 +679,8 @@ static long vmctl_dev_ioctl(struct file *file, unsigned int cmd,
 		return vmctl_dev_create_vm(argp);
 	case VMCTL_GET_USAGE:
 		return vmctl_dev_get_usage(argp);
+	case VMCTL_GET_MSR_INDEX_LIST:
+		return vmctl_dev_get_msr_index_list(argp);
 	}
 	return -ENOTTY;
 }

@@ -292,6 +292,18 @@ void vcpu_decode_exit(const struct vmctl_run *run, struct vmctl_exit *exit)
 	case VMCTL_EXIT_INTR:
 		snprintf(exit->message, sizeof(exit->message), "interrupted by a signal");
 		break;
+	case VMCTL_EXIT_MSR:
+		exit->msr.index = run->msr.index;
+		exit->msr.is_write = run->msr.direction == VMCTL_MSR_WRITE;
+		exit->msr.data = exit->msr.is_write ? run->msr.data : 0;
+		if (exit->msr.is_write)
+			snprintf(exit->message, sizeof(exit->message),
+				 "WRMSR 0x%x, value 0x%llx", exit->msr.index,
+				 (unsigned long long)exit->msr.data);
+		else
+			snprintf(exit->message, sizeof(exit->message),
+				 "RDMSR 0x%x", exit->msr.index);
+		break;
 	case VMCTL_EXIT_MMIO:
 		snprintf(exit->message, sizeof(exit->message),
 			 "MMIO %s at 0x%llx, %u bytes", run->mmio.is_write ? "write" : "read",
@@ -364,6 +376,7 @@ VMCTL_EXPORT int vmctl_vcpu_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit
 		 * in run->io.data.
 		 */
 		vcpu->in_pending = false;
+		vcpu->msr_pending = false;
 		vcpu_interrupted(vcpu, exit);
 		return err;
 	}
@@ -379,6 +392,7 @@ VMCTL_EXPORT int vmctl_vcpu_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit
 	if (err)
 		return err;
 	vcpu->in_pending = false;
+	vcpu->msr_pending = false;
 	vcpu_decode_exit(vcpu->run, exit);
 	vcpu_explain_ept_violation(vcpu->vm, exit);
 	if (exit->reason == VMCTL_EXIT_SHUTDOWN)
@@ -387,6 +401,11 @@ VMCTL_EXPORT int vmctl_vcpu_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit
 		vcpu->in_pending = true;
 		/* A guest reading a port nobody answers sees all ones, as on a PC. */
 		vcpu->run->io.data = 0xffffffffu;
+	}
+	if (exit->reason == VMCTL_EXIT_MSR) {
+		vcpu->msr_pending = true;
+		/* Unanswered, an MSR is one that does not exist: #GP. */
+		vmctl_vcpu_complete_msr(vcpu, true, 0);
 	}
 	return 0;
 }
@@ -453,6 +472,11 @@ VMCTL_EXPORT int vmctl_vcpu_run_loop(struct vmctl_vcpu *vcpu, struct vmctl_exit 
 		err = vmctl_vcpu_run(vcpu, exit);
 		if (err)
 			return err;
+		if (exit->reason == VMCTL_EXIT_MSR) {
+			if (!vcpu_dispatch_msr(vcpu, exit))
+				return 0;
+			continue;
+		}
 		if (exit->reason != VMCTL_EXIT_IO)
 			return 0;
 		if (!vcpu_dispatch_io(vcpu, exit))

@@ -3,9 +3,10 @@
  * The guest's MSRs: which ones it may read and write, and how their values
  * are switched between guest and host.
  *
- * vmx_guest_msrs[] describes each guest MSR once.  Every MSR not in it
- * still exits to user space as an unhandled exit (the MSR bitmap is all
- * ones), so a guest never reaches a host MSR by accident.
+ * msr_policy.h describes each MSR the kernel handles once; the MSR bitmap
+ * built from it lets through only accesses that need no exit.  Every
+ * other MSR goes to user space as VMCTL_EXIT_MSR, so a guest never
+ * reaches a host MSR by accident.
  *
  * The SYSCALL MSRs and TSC_AUX matter to the host only in user space: the
  * kernel takes no SYSCALL and, since it stopped using RDPID in its
@@ -32,24 +33,10 @@
 #include <asm/nospec-branch.h>
 #include <asm/processor.h>
 
+#include "capabilities.h"
+#include "msr_policy.h"
 #include "vmx.h"
 #include "vmx_ops.h"
-
-/* How a guest MSR's value reaches the CPU while the guest runs. */
-enum vmx_msr_switch {
-	MSR_SWITCH_VMCS,	/* a guest-state field of the VMCS */
-	MSR_SWITCH_USER_RETURN,	/* loaded lazily, host's back on return to user */
-	MSR_SWITCH_ENTRY_EXIT,	/* written before entry and after exit if it differs */
-};
-
-struct vmx_guest_msr {
-	u32 index;
-	enum vmx_msr_switch kind;
-	u64 reserved;		/* bits that #GP when written as 1 */
-	/* SPEC_CTRL's reserved bits depend on the CPU: vmx_spec_ctrl_valid */
-	bool canonical;		/* an address: #GP when not canonical */
-	bool (*present)(void);	/* NULL: every CPU with VMX has it */
-};
 
 static bool vmx_has_tsc_aux(void)
 {
@@ -61,28 +48,6 @@ static bool vmx_has_spec_ctrl(void)
 {
 	return boot_cpu_has(X86_FEATURE_MSR_SPEC_CTRL);
 }
-
-/*
- * The user-return MSRs come first, in the order of their slots in
- * struct vmx_vcpu's guest_msr[] and the per-CPU state below.
- */
-static const struct vmx_guest_msr vmx_guest_msrs[VMX_NR_GUEST_MSRS] = {
-	[VMX_MSR_STAR] = { MSR_STAR, MSR_SWITCH_USER_RETURN },
-	[VMX_MSR_LSTAR] = { MSR_LSTAR, MSR_SWITCH_USER_RETURN,
-			    .canonical = true },
-	[VMX_MSR_CSTAR] = { MSR_CSTAR, MSR_SWITCH_USER_RETURN,
-			    .canonical = true },
-	[VMX_MSR_SFMASK] = { MSR_SYSCALL_MASK, MSR_SWITCH_USER_RETURN,
-			     .reserved = GENMASK_ULL(63, 32) },
-	[VMX_MSR_TSC_AUX] = { MSR_TSC_AUX, MSR_SWITCH_USER_RETURN,
-			      .reserved = GENMASK_ULL(63, 32),
-			      .present = vmx_has_tsc_aux },
-	[VMX_MSR_SPEC_CTRL] = { MSR_IA32_SPEC_CTRL, MSR_SWITCH_ENTRY_EXIT,
-				.present = vmx_has_spec_ctrl },
-	[VMX_MSR_EFER] = { MSR_EFER, MSR_SWITCH_VMCS,
-			   .reserved = ~(u64)(EFER_SCE | EFER_LME | EFER_LMA |
-					      EFER_NX) },
-};
 
 /* What this CPU's user-return MSRs hold, and the host values to restore. */
 struct vmx_user_return {
@@ -121,7 +86,7 @@ static void vmx_on_user_return(struct user_return_notifier *urn)
 	}
 	for (i = 0; i < vmx_nr_user_return_msrs; i++) {
 		if (ur->curr[i] != ur->host[i]) {
-			wrmsrl(vmx_guest_msrs[i].index, ur->host[i]);
+			wrmsrl(vmx_user_return_msr_index[i], ur->host[i]);
 			ur->curr[i] = ur->host[i];
 		}
 	}
@@ -143,7 +108,7 @@ static void vmx_load_user_return_msrs(struct vmx_vcpu *v)
 		return;
 	if (!ur->registered) {
 		for (i = 0; i < vmx_nr_user_return_msrs; i++) {
-			rdmsrl(vmx_guest_msrs[i].index, ur->host[i]);
+			rdmsrl(vmx_user_return_msr_index[i], ur->host[i]);
 			ur->curr[i] = ur->host[i];
 		}
 		ur->urn.on_user_return = vmx_on_user_return;
@@ -152,7 +117,7 @@ static void vmx_load_user_return_msrs(struct vmx_vcpu *v)
 	}
 	for (i = 0; i < vmx_nr_user_return_msrs; i++) {
 		if (ur->curr[i] != v->guest_msr[i]) {
-			wrmsrl(vmx_guest_msrs[i].index, v->guest_msr[i]);
+			wrmsrl(vmx_user_return_msr_index[i], v->guest_msr[i]);
 			ur->curr[i] = v->guest_msr[i];
 		}
 	}
@@ -213,30 +178,55 @@ void vmx_setup_guest_msrs(void)
 		vmx_spec_ctrl_valid |= SPEC_CTRL_SSBD;
 }
 
-/* A vCPU's MSRs at reset: the SYSCALL MSRs and TSC_AUX are 0. */
+/* The MSR bitmap every VMCS points at (one for all: the policy is fixed). */
+void vmx_build_msr_bitmap(void *bitmap)
+{
+	vmx_fill_msr_bitmap(bitmap, vmx_msrs, ARRAY_SIZE(vmx_msrs));
+}
+
+/*
+ * A vCPU's MSRs at reset (SDM "Initialization of the Processor" state):
+ * the SYSCALL MSRs and TSC_AUX 0, PAT its power-up value, the APIC
+ * enabled at its default base (BSP on vCPU 0), MTRRs off.
+ */
 void vmx_init_guest_msrs(struct vmx_vcpu *v)
 {
 	memset(v->guest_msr, 0, sizeof(v->guest_msr));
+	v->guest_msr[VMX_MSR_PAT] = VMX_PAT_RESET;
+	v->guest_msr[VMX_MSR_APIC_BASE] = VMX_APIC_BASE_DEFAULT |
+					  VMX_APIC_BASE_ENABLE;
+	if (v->vcpu->id == 0)
+		v->guest_msr[VMX_MSR_APIC_BASE] |= VMX_APIC_BASE_BSP;
+	v->guest_msr[VMX_MSR_MISC_ENABLE] = VMX_MISC_ENABLE_RESET;
 	v->guest_msr_gen = atomic64_inc_return(&vmx_guest_msr_gen);
+	v->tsc_offset = 0;
 }
 
-static const struct vmx_guest_msr *
-vmx_find_guest_msr(u32 index, unsigned int *slot)
+/* With the VMCS loaded: the VMCS's part of the reset state. */
+void vmx_reset_guest_msrs_vmcs(struct vmx_vcpu *v)
 {
-	unsigned int i;
+	if (cpu_has_vmx_pat())
+		vmcs_write64(VMCS_GUEST_IA32_PAT, VMX_PAT_RESET);
+	vmcs_write64(VMCS_TSC_OFFSET, v->tsc_offset);
+}
 
-	for (i = 0; i < VMX_NR_GUEST_MSRS; i++) {
-		if (vmx_guest_msrs[i].index == index) {
-			*slot = i;
-			return &vmx_guest_msrs[i];
-		}
+static bool vmx_msr_present(const struct vmx_msr_desc *m)
+{
+	switch (m->feature) {
+	case MSR_FEATURE_TSC_AUX:
+		return vmx_has_tsc_aux();
+	case MSR_FEATURE_SPEC_CTRL:
+		return vmx_has_spec_ctrl();
+	case MSR_FEATURE_PRED_CMD:
+		return boot_cpu_has(X86_FEATURE_IBPB);
 	}
-	return NULL;
+	return true;
 }
 
-static bool vmx_guest_msr_present(const struct vmx_guest_msr *m)
+/* The width of guest-physical addresses, for reserved-bit checks. */
+static unsigned int vmx_guest_phys_bits(void)
 {
-	return !m->present || m->present();
+	return boot_cpu_data.x86_phys_bits;
 }
 
 /* EFER through the VMCS: LME changes only with paging off, LMA is read-only. */
@@ -253,23 +243,234 @@ static int vmx_write_guest_efer(struct vmx_vcpu *v, u64 val)
 	return 0;
 }
 
+static u64 vmx_read_vmcs_msr(const struct vmx_msr_desc *m)
+{
+	switch (m->field) {
+	case VMCS_GUEST_SYSENTER_CS:
+		return vmcs_read32(m->field);
+	case VMCS_GUEST_IA32_EFER:
+	case VMCS_GUEST_IA32_DEBUGCTL:
+		return vmcs_read64(m->field);
+	}
+	return vmcs_readl(m->field);
+}
+
+static void vmx_write_vmcs_msr(const struct vmx_msr_desc *m, u64 val)
+{
+	switch (m->field) {
+	case VMCS_GUEST_SYSENTER_CS:
+		vmcs_write32(m->field, val);
+		return;
+	case VMCS_GUEST_IA32_DEBUGCTL:
+		vmcs_write64(m->field, val);
+		return;
+	}
+	vmcs_writel(m->field, val);
+}
+
+/*
+ * Reads a handled MSR, the VMCS loaded.  Returns 0, -ENOENT for an MSR
+ * the kernel does not handle (user space's), -EINVAL for one the guest
+ * gets #GP from (absent on this CPU, or write-only).
+ */
+static int vmx_get_msr(struct vmx_vcpu *v, u32 index, u64 *val)
+{
+	const struct vmx_msr_desc *m = vmx_find_msr(index);
+
+	if (!m)
+		return -ENOENT;
+	if (!vmx_msr_present(m) || m->rule == MSR_RULE_PRED_CMD)
+		return -EINVAL;
+	switch (m->store) {
+	case MSR_STORE_SLOT:
+		*val = v->guest_msr[m->slot + index - m->index];
+		return 0;
+	case MSR_STORE_VMCS:
+		*val = vmx_read_vmcs_msr(m);
+		return 0;
+	}
+	switch (index) {
+	case MSR_IA32_TSC:
+		*val = rdtsc() + v->tsc_offset;
+		break;
+	case MSR_IA32_FEAT_CTL:
+		*val = FEAT_CTL_LOCKED;
+		break;
+	case MSR_IA32_UCODE_REV:
+		*val = 0x100000000ULL;	/* revision 1, in EDX */
+		break;
+	case MSR_MTRRcap:
+		*val = VMX_MTRR_CAP;
+		break;
+	case MSR_IA32_MCG_CAP:
+		*val = 0;		/* no banks, no MCG_CTL */
+		break;
+	case MSR_IA32_CR_PAT:
+		*val = cpu_has_vmx_pat() ? vmcs_read64(VMCS_GUEST_IA32_PAT) :
+					   v->guest_msr[VMX_MSR_PAT];
+		break;
+	case MSR_KERNEL_GS_BASE:
+		*val = v->kernel_gs_base;
+		break;
+	default:
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* Whether val passes m's rule; *store gets the value to keep. */
+static bool vmx_msr_write_valid(struct vmx_vcpu *v,
+				const struct vmx_msr_desc *m, u32 index,
+				u64 val, bool host, u64 *store)
+{
+	u64 old;
+
+	*store = val;
+	if (val & m->reserved)
+		return false;
+	switch (m->rule) {
+	case MSR_RULE_PLAIN:
+	case MSR_RULE_IGNORED:
+	case MSR_RULE_TSC:
+	case MSR_RULE_PRED_CMD:
+	case MSR_RULE_EFER:
+		return true;
+	case MSR_RULE_CANONICAL:
+		return __is_canonical_address(val, boot_cpu_data.x86_virt_bits);
+	case MSR_RULE_READ_ONLY:
+		return false;
+	case MSR_RULE_APIC_BASE:
+		if (!vmx_apic_base_valid(val, vmx_guest_phys_bits()))
+			return false;
+		/* Which CPU is the BSP is the host's to say. */
+		if (!host) {
+			old = v->guest_msr[VMX_MSR_APIC_BASE];
+			*store = (val & ~VMX_APIC_BASE_BSP) |
+				 (old & VMX_APIC_BASE_BSP);
+		}
+		return true;
+	case MSR_RULE_SPEC_CTRL:
+		return !(val & ~vmx_spec_ctrl_valid);
+	case MSR_RULE_MISC_ENABLE:
+		old = v->guest_msr[VMX_MSR_MISC_ENABLE];
+		return vmx_misc_enable_write(old, val, store);
+	case MSR_RULE_DEBUGCTL:
+		return vmx_debugctl_valid(val);
+	case MSR_RULE_MTRR_VAR:
+		return vmx_mtrr_var_valid((index - m->index) & 1, val,
+					  vmx_guest_phys_bits());
+	case MSR_RULE_MTRR_FIXED:
+		return vmx_mtrr_fixed_valid(val);
+	case MSR_RULE_PAT:
+		return vmx_pat_valid(val);
+	case MSR_RULE_MTRR_DEF_TYPE:
+		return vmx_mtrr_def_type_valid(val);
+	}
+	return false;
+}
+
+/*
+ * Writes a handled MSR, the VMCS loaded; host is true for SET_MSRS.
+ * Returns 0, -ENOENT (user space's MSR) or -EINVAL (#GP).
+ */
+static int vmx_set_msr(struct vmx_vcpu *v, u32 index, u64 val, bool host)
+{
+	const struct vmx_msr_desc *m = vmx_find_msr(index);
+	u64 store;
+
+	if (!m)
+		return -ENOENT;
+	/* Restoring a saved state writes read-only MSRs with their value. */
+	if (host && m->rule == MSR_RULE_READ_ONLY) {
+		if (vmx_get_msr(v, index, &store) || store != val)
+			return -EINVAL;
+		return 0;
+	}
+	if (!vmx_msr_present(m) ||
+	    !vmx_msr_write_valid(v, m, index, val, host, &store))
+		return -EINVAL;
+
+	switch (m->rule) {
+	case MSR_RULE_IGNORED:
+		return 0;
+	case MSR_RULE_EFER:
+		return vmx_write_guest_efer(v, store);
+	case MSR_RULE_TSC:
+		v->tsc_offset = store - rdtsc();
+		vmcs_write64(VMCS_TSC_OFFSET, v->tsc_offset);
+		return 0;
+	case MSR_RULE_PRED_CMD:
+		if (store)
+			wrmsrl(MSR_IA32_PRED_CMD, store);
+		return 0;
+	case MSR_RULE_PAT:
+		v->guest_msr[VMX_MSR_PAT] = store;
+		if (cpu_has_vmx_pat())
+			vmcs_write64(VMCS_GUEST_IA32_PAT, store);
+		return 0;
+	}
+	switch (m->store) {
+	case MSR_STORE_SLOT:
+		v->guest_msr[m->slot + index - m->index] = store;
+		if (m->slot < VMX_NR_USER_RETURN_MSRS)
+			v->guest_msr_gen = atomic64_inc_return(&vmx_guest_msr_gen);
+		return 0;
+	case MSR_STORE_VMCS:
+		vmx_write_vmcs_msr(m, store);
+		return 0;
+	}
+	if (index == MSR_KERNEL_GS_BASE) {
+		v->kernel_gs_base = store;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/*
+ * An MSR the kernel does not handle goes to user space, RIP still at the
+ * instruction; vmx_complete_msr_exit() finishes it on the next RUN.
+ */
+static enum vmx_exit_action vmx_msr_to_user(struct vmx_vcpu *v, bool write,
+					    u64 val)
+{
+	struct vmctl_run *run = vmx_report_exit(v, VMCTL_EXIT_MSR);
+
+	run->msr.index = v->gpr[GPR_RCX];
+	run->msr.direction = write ? VMCTL_MSR_WRITE : VMCTL_MSR_READ;
+	run->msr.error = 0;
+	memset(run->msr.pad, 0, sizeof(run->msr.pad));
+	run->msr.data = write ? val : 0;
+	v->msr_pending = true;
+	return ACTION_EXIT_TO_USER;
+}
+
+/* The VMCS loaded: user space's answer to a VMCTL_EXIT_MSR. */
+void vmx_complete_msr_exit(struct vmx_vcpu *v, u8 error, u64 data)
+{
+	v->msr_pending = false;
+	if (error) {
+		vmx_inject_gp(v);
+		return;
+	}
+	if ((v->exit_reason & EXIT_REASON_BASIC_MASK) == VMX_EXIT_RDMSR) {
+		v->gpr[GPR_RAX] = lower_32_bits(data);
+		v->gpr[GPR_RDX] = upper_32_bits(data);
+	}
+	vmx_skip_exiting_instruction(v);
+}
+
 enum vmx_exit_action vmx_handle_rdmsr(struct vmx_vcpu *v)
 {
-	const struct vmx_guest_msr *m;
-	unsigned int slot;
 	u64 val;
+	int err;
 
-	m = vmx_find_guest_msr(v->gpr[GPR_RCX], &slot);
-	if (!m)
-		return vmx_unhandled_exit(v);
-	if (!vmx_guest_msr_present(m)) {
+	err = vmx_get_msr(v, v->gpr[GPR_RCX], &val);
+	if (err == -ENOENT)
+		return vmx_msr_to_user(v, false, 0);
+	if (err) {
 		vmx_inject_gp(v);
 		return ACTION_RESUME_GUEST;
 	}
-	if (m->kind == MSR_SWITCH_VMCS)
-		val = vmcs_read64(VMCS_GUEST_IA32_EFER);
-	else
-		val = v->guest_msr[slot];
 	v->gpr[GPR_RAX] = lower_32_bits(val);
 	v->gpr[GPR_RDX] = upper_32_bits(val);
 	vmx_skip_exiting_instruction(v);
@@ -279,30 +480,66 @@ enum vmx_exit_action vmx_handle_rdmsr(struct vmx_vcpu *v)
 enum vmx_exit_action vmx_handle_wrmsr(struct vmx_vcpu *v)
 {
 	u64 val = (u64)(u32)v->gpr[GPR_RDX] << 32 | (u32)v->gpr[GPR_RAX];
-	const struct vmx_guest_msr *m;
-	unsigned int slot;
+	int err;
 
-	m = vmx_find_guest_msr(v->gpr[GPR_RCX], &slot);
-	if (!m)
-		return vmx_unhandled_exit(v);
-	if (!vmx_guest_msr_present(m) || (val & m->reserved) ||
-	    (m->canonical &&
-	     !__is_canonical_address(val, boot_cpu_data.x86_virt_bits)))
-		goto gp;
-	if (m->index == MSR_IA32_SPEC_CTRL && (val & ~vmx_spec_ctrl_valid))
-		goto gp;
-	if (m->kind == MSR_SWITCH_VMCS) {
-		if (vmx_write_guest_efer(v, val))
-			goto gp;
-	} else {
-		v->guest_msr[slot] = val;
-		if (m->kind == MSR_SWITCH_USER_RETURN)
-			v->guest_msr_gen = atomic64_inc_return(&vmx_guest_msr_gen);
+	err = vmx_set_msr(v, v->gpr[GPR_RCX], val, false);
+	if (err == -ENOENT)
+		return vmx_msr_to_user(v, true, val);
+	if (err) {
+		vmx_inject_gp(v);
+		return ACTION_RESUME_GUEST;
 	}
 	vmx_skip_exiting_instruction(v);
 	return ACTION_RESUME_GUEST;
+}
 
-gp:
-	vmx_inject_gp(v);
-	return ACTION_RESUME_GUEST;
+/* VMCTL_GET_MSRS: the number of entries read before the first failure. */
+int vmx_get_msrs(struct vmctl_vcpu *vcpu, struct vmctl_msr_entry *e, u32 n)
+{
+	struct vmx_vcpu *v = vcpu->arch;
+	u32 i;
+	int err;
+
+	vmx_vcpu_get(v);
+	for (i = 0; i < n; i++)
+		if (vmx_get_msr(v, e[i].index, &e[i].data))
+			break;
+	err = vmx_vcpu_put();
+	return err ?: i;
+}
+
+/* VMCTL_SET_MSRS: the number of entries written before the first failure. */
+int vmx_set_msrs(struct vmctl_vcpu *vcpu, const struct vmctl_msr_entry *e,
+		 u32 n)
+{
+	struct vmx_vcpu *v = vcpu->arch;
+	u32 i;
+	int err;
+
+	vmx_vcpu_get(v);
+	for (i = 0; i < n; i++)
+		if (vmx_set_msr(v, e[i].index, e[i].data, true))
+			break;
+	err = vmx_vcpu_put();
+	return err ?: i;
+}
+
+/*
+ * The indices of vmx_msrs[] that hold state (PRED_CMD is a command),
+ * ascending; returns how many there are.
+ */
+u32 vmx_msr_index_list(u32 *indices, u32 room)
+{
+	unsigned int i, j;
+	u32 n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(vmx_msrs); i++) {
+		if (!vmx_msr_present(&vmx_msrs[i]) ||
+		    vmx_msrs[i].rule == MSR_RULE_PRED_CMD)
+			continue;
+		for (j = 0; j < vmx_msrs[i].count; j++, n++)
+			if (n < room)
+				indices[n] = vmx_msrs[i].index + j;
+	}
+	return n;
 }

@@ -310,6 +310,7 @@ int vmx_set_regs(struct vmctl_vcpu *vcpu, const struct vmctl_regs *regs)
 			     ~INTERRUPTIBILITY_STI);
 	/* The state written is the state resumed: drop a pending IN. */
 	v->io_in_pending = false;
+	v->msr_pending = false;
 	v->check_guest_state = true;
 	return vmx_vcpu_put();
 }
@@ -403,6 +404,7 @@ int vmx_set_sregs(struct vmctl_vcpu *vcpu,
 	v->load_pdptes = false;
 	/* As SET_REGS: completing an IN would move RIP from what was set. */
 	v->io_in_pending = false;
+	v->msr_pending = false;
 	v->check_guest_state = true;
 	return vmx_vcpu_put();
 }

@@ -24,7 +24,7 @@
 #define LIBVMCTL_HEADER "include/vmctl/libvmctl.h"
 #endif
 
-#define MAX_FUNCS	64
+#define MAX_FUNCS	96
 #define MAX_ERRS	16
 #define NTRIGGERS	68	/* expect() calls in main() */
 
@@ -47,7 +47,7 @@ static const struct {
 	{ "EEXIST", EEXIST }, { "ENOSPC", ENOSPC }, { "EIO", EIO },
 	{ "EFAULT", EFAULT }, { "EISDIR", EISDIR }, { "ENOEXEC", ENOEXEC },
 	{ "ERANGE", ERANGE }, { "EINTR", EINTR }, { "ENOTSUP", ENOTSUP },
-	{ "EPERM", EPERM }, { "EAGAIN", EAGAIN },
+	{ "EPERM", EPERM }, { "EAGAIN", EAGAIN }, { "E2BIG", E2BIG },
 };
 
 /* errno of "-EXXX" at s (after the '-'), or 0 if unknown. */
@@ -138,7 +138,7 @@ static int parse_header(const char *path, char *why, size_t whylen)
 				size_t k = 1;
 				int err;
 
-				while (e[k] >= 'A' && e[k] <= 'Z')
+				while ((e[k] >= 'A' && e[k] <= 'Z') || (e[k] >= '0' && e[k] <= '9'))
 					k++;
 				err = errno_of(e + 1, k - 1);
 				if (!err) {
