@@ -299,7 +299,7 @@ static int vmx_get_msr(struct vmx_vcpu *v, u32 index, u64 *val)
 	case MSR_IA32_UCODE_REV:
 		*val = 0x100000000ULL;	/* revision 1, in EDX */
 		break;
-	case MSR_MTRRcap:
+	case MTRR_CAP_MSR:
 		*val = VMX_MTRR_CAP;
 		break;
 	case MSR_IA32_MCG_CAP:

@@ -27,6 +27,14 @@
 #include "vmcs.h"
 #include "vmx.h"
 
+/* The MTRRs (msr-index.h's names for them are CamelCase) */
+#define MTRR_CAP_MSR		0xfe
+#define MTRR_VAR_MSR		0x200	/* 8 PHYSBASE/PHYSMASK pairs */
+#define MTRR_FIX64K_MSR		0x250
+#define MTRR_FIX16K_MSR		0x258
+#define MTRR_FIX4K_MSR		0x268
+#define MTRR_DEF_TYPE_MSR	0x2ff
+
 /* Where a handled MSR's value lives. */
 enum vmx_msr_store {
 	MSR_STORE_SLOT,		/* vmx_vcpu.guest_msr[slot + i] */
@@ -114,7 +122,7 @@ static const struct vmx_msr_desc vmx_msrs[] = {
 		  .reserved = ~(u64)PRED_CMD_IBPB),
 	/* Linux writes it before CPUID to learn the revision: ignore. */
 	MSR_OTHER(MSR_IA32_UCODE_REV, "UCODE_REV", MSR_RULE_IGNORED),
-	MSR_OTHER(MSR_MTRRcap, "MTRRcap", MSR_RULE_READ_ONLY),
+	MSR_OTHER(MTRR_CAP_MSR, "MTRRcap", MSR_RULE_READ_ONLY),
 	MSR_VMCS(MSR_IA32_SYSENTER_CS, "SYSENTER_CS", VMCS_GUEST_SYSENTER_CS,
 		 MSR_RULE_PLAIN, .reserved = GENMASK_ULL(63, 32),
 		 .pass = MSR_PASS_READ | MSR_PASS_WRITE),
@@ -130,19 +138,19 @@ static const struct vmx_msr_desc vmx_msrs[] = {
 		 MSR_RULE_MISC_ENABLE),
 	MSR_VMCS(MSR_IA32_DEBUGCTLMSR, "DEBUGCTL", VMCS_GUEST_IA32_DEBUGCTL,
 		 MSR_RULE_DEBUGCTL),
-	{ .index = 0x200, .count = 16, .store = MSR_STORE_SLOT,
+	{ .index = MTRR_VAR_MSR, .count = 16, .store = MSR_STORE_SLOT,
 	  .slot = VMX_MSR_MTRR_VAR, .rule = MSR_RULE_MTRR_VAR,
 	  .name = "MTRRphysBase/Mask" },
-	MSR_SLOT(MSR_MTRRfix64K_00000, "MTRRfix64K_00000", VMX_MSR_MTRR_FIX64K,
+	MSR_SLOT(MTRR_FIX64K_MSR, "MTRRfix64K_00000", VMX_MSR_MTRR_FIX64K,
 		 MSR_RULE_MTRR_FIXED),
-	{ .index = MSR_MTRRfix16K_80000, .count = 2, .store = MSR_STORE_SLOT,
+	{ .index = MTRR_FIX16K_MSR, .count = 2, .store = MSR_STORE_SLOT,
 	  .slot = VMX_MSR_MTRR_FIX16K, .rule = MSR_RULE_MTRR_FIXED,
 	  .name = "MTRRfix16K" },
-	{ .index = MSR_MTRRfix4K_C0000, .count = 8, .store = MSR_STORE_SLOT,
+	{ .index = MTRR_FIX4K_MSR, .count = 8, .store = MSR_STORE_SLOT,
 	  .slot = VMX_MSR_MTRR_FIX4K, .rule = MSR_RULE_MTRR_FIXED,
 	  .name = "MTRRfix4K" },
 	MSR_OTHER(MSR_IA32_CR_PAT, "PAT", MSR_RULE_PAT),
-	MSR_SLOT(MSR_MTRRdefType, "MTRRdefType", VMX_MSR_MTRR_DEF_TYPE,
+	MSR_SLOT(MTRR_DEF_TYPE_MSR, "MTRRdefType", VMX_MSR_MTRR_DEF_TYPE,
 		 MSR_RULE_MTRR_DEF_TYPE),
 	MSR_VMCS(MSR_EFER, "EFER", VMCS_GUEST_IA32_EFER, MSR_RULE_EFER,
 		 .reserved = ~(u64)(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)),

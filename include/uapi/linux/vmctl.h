@@ -206,7 +206,7 @@ enum vmctl_exit_reason {
 	VMCTL_EXIT_INTERNAL_ERROR	= 5,	/* run.internal */
 	VMCTL_EXIT_INTR			= 6,	/* a signal or immediate_exit ended RUN (-EINTR) */
 	VMCTL_EXIT_MMIO			= 7,	/* reserved for decoded MMIO */
-	VMCTL_EXIT_MSR			= 8,	/* RDMSR/WRMSR the kernel does not handle: run.msr */
+	VMCTL_EXIT_MSR			= 8,	/* RDMSR/WRMSR the kernel leaves: run.msr */
 };
 
 #define VMCTL_IO_IN			0
@@ -323,7 +323,7 @@ struct vmctl_run {
 		 */
 		struct {
 			__u32 index;		/* out: ECX */
-			__u8  direction;	/* out: VMCTL_MSR_READ or VMCTL_MSR_WRITE */
+			__u8  direction;	/* out: VMCTL_MSR_READ/WRITE */
 			__u8  error;		/* in: 0 done, 1 inject #GP */
 			__u8  pad[2];
 			__u64 data;		/* read: in; write: out */
