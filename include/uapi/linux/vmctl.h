@@ -473,10 +473,13 @@ struct vmctl_msr_list {
  * kernel does not handle, or for SET a value the MSR refuses: reserved
  * bits, a non-canonical address, a read-only MSR).  Returns the number
  * of entries processed; only that many data fields are written back by
- * GET.  Host writes obey the guest's rules, except that the host may set
- * TSC (the guest's TSC offset follows), MTRRcap-like read-only values stay
- * read-only.  Errors: -EINVAL nmsrs > VMCTL_MAX_MSR_ENTRIES, pad or an
- * entry's reserved != 0 (nothing processed); -EFAULT.
+ * GET.  Host writes obey the guest's rules, except that a write of TSC
+ * sets the guest's TSC offset (guest TSC = host TSC + offset, as for a
+ * guest WRMSR), APIC_BASE's BSP bit is the host's to set, and a read-only
+ * MSR (FEATURE_CONTROL, MTRRcap, MCG_CAP) accepts its own value, so that
+ * a list saved with GET restores with SET.  Errors: -EINVAL nmsrs >
+ * VMCTL_MAX_MSR_ENTRIES, pad or an entry's reserved != 0 (nothing
+ * processed); -EBUSY; -EFAULT; -ENOMEM.
  */
 #define VMCTL_GET_MSRS		_IOWR(VMCTL_IOCTL_MAGIC, 0x34, struct vmctl_msrs)
 #define VMCTL_SET_MSRS		_IOW(VMCTL_IOCTL_MAGIC, 0x35, struct vmctl_msrs)
