@@ -13,7 +13,7 @@
  *   - MISC_ENABLE, PAT, DEBUGCTL, APIC_BASE, MTRR round trips and their
  *     reserved bits; canonical checks of passed-through and handled MSRs;
  *   - the TSC: guest TSC = host TSC + offset, and WRMSR TSC (guest) or
- *     SET_MSRS TSC (host) move it;
+ *     SET_MSRS TSC (host) move it; TSC_ADJUST and TSC move each other;
  *   - GET/SET_MSRS by list with the count of a partial failure, and the
  *     index list: every MSR in it can be read and written back;
  *   - XSETBV allowed and refused, VMX instructions #UD.
@@ -35,6 +35,7 @@
 #define UNKNOWN_MSR		0x4b564d00U	/* nobody's MSR */
 #define MSR_TSC			0x10U
 #define MSR_APIC_BASE		0x1bU
+#define MSR_TSC_ADJUST		0x3bU
 #define MSR_FEATURE_CONTROL	0x3aU
 #define MSR_MISC_ENABLE		0x1a0U
 #define MSR_DEBUGCTL		0x1d9U
@@ -334,6 +335,46 @@ static void check_tsc(void)
 	(void)h0;
 }
 
+static bool handled_by_kernel(uint32_t index)
+{
+	uint32_t idx[512];
+	int i, n = vmctl_sys_msr_index_list(t.sys, idx, 512);
+
+	for (i = 0; i < n; i++)
+		if (idx[i] == index)
+			return true;
+	return false;
+}
+
+/* TSC_ADJUST and TSC move each other (SDM "Time-Stamp Counter Adjustment"). */
+static void check_tsc_adjust(void)
+{
+	struct result a0, t0, w, t1, a1, a2;
+	const uint64_t step = 1ULL << 40, slack = 1ULL << 36;
+
+	if (!handled_by_kernel(MSR_TSC_ADJUST)) {
+		tap_ok(rdmsr(MSR_TSC_ADJUST).vector == GP, "no TSC_ADJUST on this CPU: RDMSR #GPs");
+		tap_ok(wrmsr(MSR_TSC_ADJUST, 0).vector == GP, "and WRMSR #GPs");
+		return;
+	}
+	a0 = rdmsr(MSR_TSC_ADJUST);
+	t0 = op(MSR_OP_RDTSC, 0, 0);
+	w = wrmsr(MSR_TSC_ADJUST, a0.value + step);
+	t1 = op(MSR_OP_RDTSC, 0, 0);
+	tap_ok(a0.vector == NO_FAULT && w.vector == NO_FAULT && t1.value - t0.value >= step &&
+	       t1.value - t0.value < step + slack,
+	       "WRMSR TSC_ADJUST +2^40 moves the guest TSC by as much (%#llx -> %#llx)",
+	       (unsigned long long)t0.value, (unsigned long long)t1.value);
+	a1 = rdmsr(MSR_TSC_ADJUST);
+	w = wrmsr(MSR_TSC, t1.value + 2 * step);
+	a2 = rdmsr(MSR_TSC_ADJUST);
+	tap_ok(a1.value == a0.value + step && w.vector == NO_FAULT &&
+	       a2.value - a1.value > 2 * step - slack && a2.value - a1.value <= 2 * step,
+	       "TSC_ADJUST reads back, and WRMSR TSC moves it (%#llx, %#llx -> %#llx)",
+	       (unsigned long long)a0.value, (unsigned long long)a1.value,
+	       (unsigned long long)a2.value);
+}
+
 /* ---- by list ---------------------------------------------------------- */
 
 static void check_lists(void)
@@ -439,7 +480,7 @@ int main(void)
 	cpu_set_t cpus;
 	struct ucall uc;
 
-	tap_plan(63);
+	tap_plan(65);
 	/* One CPU: the TSC checks compare this thread's TSC with the guest's. */
 	CPU_ZERO(&cpus);
 	CPU_SET(0, &cpus);
@@ -455,6 +496,7 @@ int main(void)
 	check_library_policy();
 	check_handled();
 	check_tsc();
+	check_tsc_adjust();
 	check_lists();
 	check_insns();
 	tvm_destroy(&t);

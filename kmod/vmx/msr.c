@@ -219,6 +219,8 @@ static bool vmx_msr_present(const struct vmx_msr_desc *m)
 		return vmx_has_spec_ctrl();
 	case MSR_FEATURE_PRED_CMD:
 		return boot_cpu_has(X86_FEATURE_IBPB);
+	case MSR_FEATURE_TSC_ADJUST:
+		return boot_cpu_has(X86_FEATURE_TSC_ADJUST);
 	}
 	return true;
 }
@@ -332,6 +334,7 @@ static bool vmx_msr_write_valid(struct vmx_vcpu *v,
 	case MSR_RULE_PLAIN:
 	case MSR_RULE_IGNORED:
 	case MSR_RULE_TSC:
+	case MSR_RULE_TSC_ADJUST:
 	case MSR_RULE_PRED_CMD:
 	case MSR_RULE_EFER:
 		return true;
@@ -370,6 +373,20 @@ static bool vmx_msr_write_valid(struct vmx_vcpu *v,
 }
 
 /*
+ * The guest's TSC jumps by delta.  As on a CPU, a guest write of TSC
+ * moves TSC_ADJUST by as much and a write of TSC_ADJUST moves the TSC
+ * (SDM "Time-Stamp Counter Adjustment"); the host restoring a saved TSC
+ * or TSC_ADJUST sets only that one (as KVM does).
+ */
+static void vmx_move_guest_tsc(struct vmx_vcpu *v, s64 delta, bool adjust)
+{
+	v->tsc_offset += delta;
+	vmcs_write64(VMCS_TSC_OFFSET, v->tsc_offset);
+	if (adjust)
+		v->guest_msr[VMX_MSR_TSC_ADJUST] += delta;
+}
+
+/*
  * Writes a handled MSR, the VMCS loaded; host is true for SET_MSRS.
  * Returns 0, -ENOENT (user space's MSR) or -EINVAL (#GP).
  */
@@ -396,8 +413,14 @@ static int vmx_set_msr(struct vmx_vcpu *v, u32 index, u64 val, bool host)
 	case MSR_RULE_EFER:
 		return vmx_write_guest_efer(v, store);
 	case MSR_RULE_TSC:
-		v->tsc_offset = store - rdtsc();
-		vmcs_write64(VMCS_TSC_OFFSET, v->tsc_offset);
+		vmx_move_guest_tsc(v, store - (rdtsc() + v->tsc_offset), !host);
+		return 0;
+	case MSR_RULE_TSC_ADJUST:
+		if (host)
+			v->guest_msr[VMX_MSR_TSC_ADJUST] = store;
+		else
+			vmx_move_guest_tsc(v, store - v->guest_msr[VMX_MSR_TSC_ADJUST],
+					   true);
 		return 0;
 	case MSR_RULE_PRED_CMD:
 		if (store)

@@ -49,6 +49,7 @@ enum vmx_msr_rule {
 	MSR_RULE_READ_ONLY,	/* writes #GP */
 	MSR_RULE_IGNORED,	/* writes are accepted and change nothing */
 	MSR_RULE_TSC,		/* sets the TSC offset */
+	MSR_RULE_TSC_ADJUST,	/* moves the TSC offset by the change */
 	MSR_RULE_APIC_BASE,
 	MSR_RULE_SPEC_CTRL,
 	MSR_RULE_PRED_CMD,	/* write only: an IBPB */
@@ -67,6 +68,7 @@ enum vmx_msr_feature {
 	MSR_FEATURE_TSC_AUX,
 	MSR_FEATURE_SPEC_CTRL,
 	MSR_FEATURE_PRED_CMD,
+	MSR_FEATURE_TSC_ADJUST,
 };
 
 /* Accesses that need no exit (bits of vmx_msr_desc.pass). */
@@ -115,6 +117,8 @@ static const struct vmx_msr_desc vmx_msrs[] = {
 		 MSR_RULE_APIC_BASE),
 	/* Locked, VMX off: a guest must not try to turn VMX on. */
 	MSR_OTHER(MSR_IA32_FEAT_CTL, "FEATURE_CONTROL", MSR_RULE_READ_ONLY),
+	MSR_SLOT(MSR_IA32_TSC_ADJUST, "TSC_ADJUST", VMX_MSR_TSC_ADJUST,
+		 MSR_RULE_TSC_ADJUST, .feature = MSR_FEATURE_TSC_ADJUST),
 	MSR_SLOT(MSR_IA32_SPEC_CTRL, "SPEC_CTRL", VMX_MSR_SPEC_CTRL,
 		 MSR_RULE_SPEC_CTRL, .feature = MSR_FEATURE_SPEC_CTRL),
 	MSR_OTHER(MSR_IA32_PRED_CMD, "PRED_CMD", MSR_RULE_PRED_CMD,
