@@ -36,5 +36,9 @@ long vmctl_vcpu_state_ioctl(struct vmctl_vcpu *vcpu, unsigned int cmd,
 			    void __user *argp);
 long vmctl_vcpu_get_state(struct vmctl_vcpu *vcpu, void __user *argp);
 long vmctl_vcpu_set_state(struct vmctl_vcpu *vcpu, void __user *argp);
+/* msr_list.c: MSRs by list and the list of handled MSRs. */
+long vmctl_vcpu_get_msrs(struct vmctl_vcpu *vcpu, void __user *argp);
+long vmctl_vcpu_set_msrs(struct vmctl_vcpu *vcpu, void __user *argp);
+long vmctl_dev_get_msr_index_list(void __user *argp);
 
 #endif /* VMCTL_KMOD_CORE_H */

@@ -360,6 +360,10 @@ static long vmctl_vcpu_ioctl(struct file *file, unsigned int cmd,
 		return vmctl_vcpu_get_state(vcpu, argp);
 	case VMCTL_SET_STATE:
 		return vmctl_vcpu_set_state(vcpu, argp);
+	case VMCTL_GET_MSRS:
+		return vmctl_vcpu_get_msrs(vcpu, argp);
+	case VMCTL_SET_MSRS:
+		return vmctl_vcpu_set_msrs(vcpu, argp);
 	}
 	return -ENOTTY;
 }
@@ -692,6 +696,8 @@ static long vmctl_dev_ioctl(struct file *file, unsigned int cmd,
 		return vmctl_dev_get_usage(argp);
 	case VMCTL_GET_SUPPORTED_CPUID:
 		return vmctl_dev_get_supported_cpuid(argp);
+	case VMCTL_GET_MSR_INDEX_LIST:
+		return vmctl_dev_get_msr_index_list(argp);
 	}
 	return -ENOTTY;
 }

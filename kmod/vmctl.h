@@ -154,6 +154,15 @@ struct vmctl_backend_ops {
 	 */
 	int (*get_state)(struct vmctl_vcpu *vcpu, void *blob, u32 max);
 	int (*set_state)(struct vmctl_vcpu *vcpu, const void *blob, u32 len);
+	/*
+	 * MSRs by list (VMCTL_GET/SET_MSRS), under run_lock: the number of
+	 * entries processed before the first MSR that failed, or an errno.
+	 */
+	int (*get_msrs)(struct vmctl_vcpu *vcpu, struct vmctl_msr_entry *e, u32 n);
+	int (*set_msrs)(struct vmctl_vcpu *vcpu, const struct vmctl_msr_entry *e,
+			u32 n);
+	/* Fills up to room indices; returns how many there are. */
+	u32 (*msr_index_list)(u32 *indices, u32 room);
 };
 
 extern const struct vmctl_backend_ops vmctl_vmx_ops;

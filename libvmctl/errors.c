@@ -112,6 +112,27 @@ const struct err_msg err_msgs[] = {
 	{ "vmctl_vm_mmio_unregister", -EINVAL, NULLARG },
 	{ "vmctl_vm_mmio_unregister", -ENOENT, "no MMIO range is registered at that address" },
 	{ "vmctl_vcpu_complete_mmio_read", -EINVAL, "no MMIO read is pending, or the length is not its width" },
+	{ "vmctl_vm_msr_register", -EINVAL, "invalid MSR range (empty, wrapping) or no handler" },
+	{ "vmctl_vm_msr_register", -EEXIST, "the MSRs overlap a registered range" },
+	{ "vmctl_vm_msr_register", -ENOMEM, "out of memory" },
+	{ "vmctl_vm_msr_unregister", -EINVAL, NULLARG },
+	{ "vmctl_vm_msr_unregister", -ENOENT, "no MSR range is registered at that index" },
+	{ "vmctl_vm_set_msr_probe", -EINVAL, NULLARG },
+	{ "vmctl_vcpu_complete_msr", -EINVAL, "no MSR exit is waiting for an answer" },
+	{ "vmctl_vcpu_get_msrs", -EINVAL, "more than VMCTL_MAX_MSR_ENTRIES entries, a reserved "
+	  "field not 0, or a NULL argument" },
+	{ "vmctl_vcpu_get_msrs", -EBUSY, BUSY },
+	{ "vmctl_vcpu_get_msrs", -EIO, OWNER },
+	{ "vmctl_vcpu_get_msrs", -ENOMEM, "out of memory" },
+	{ "vmctl_vcpu_set_msrs", -EINVAL, "more than VMCTL_MAX_MSR_ENTRIES entries, a reserved "
+	  "field not 0, or a NULL argument" },
+	{ "vmctl_vcpu_set_msrs", -EBUSY, BUSY },
+	{ "vmctl_vcpu_set_msrs", -EIO, OWNER },
+	{ "vmctl_vcpu_set_msrs", -ENOMEM, "out of memory" },
+	{ "vmctl_sys_msr_index_list", -EINVAL, NULLARG },
+	{ "vmctl_sys_msr_index_list", -E2BIG, "the array is too small for the list (room 0 "
+	  "returns the count)" },
+	{ "vmctl_sys_msr_index_list", -ENOMEM, "out of memory" },
 
 	/* vCPUs */
 	{ "vmctl_vcpu_create", -EINVAL, "invalid vCPU id (at least caps.max_vcpus) or argument" },

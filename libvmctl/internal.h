@@ -41,6 +41,27 @@ int pio_map_insert(struct pio_map *map, uint32_t first, uint32_t count,
 int pio_map_remove(struct pio_map *map, uint32_t first);
 const struct pio_range *pio_map_lookup(const struct pio_map *map, uint32_t port);
 
+/* MSR ranges of vmctl_vm_msr_register(), sorted, never overlapping. */
+struct msr_range {
+	uint32_t first;
+	uint32_t last;			/* inclusive */
+	vmctl_msr_handler_t handler;
+	void *opaque;
+};
+
+struct msr_map {
+	struct msr_range *ranges;
+	unsigned int count;
+};
+
+void msr_map_free(struct msr_map *map);
+int msr_map_insert(struct msr_map *map, uint32_t first, uint32_t count,
+		   vmctl_msr_handler_t handler, void *opaque);
+int msr_map_remove(struct msr_map *map, uint32_t first);
+const struct msr_range *msr_map_lookup(const struct msr_map *map, uint32_t index);
+/* The run loop's VMCTL_EXIT_MSR: 1 answered (run on), 0 for the caller. */
+int vcpu_dispatch_msr(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit);
+
 struct vmctl_sys {
 	int fd;
 };
@@ -90,6 +111,8 @@ struct vmctl_vm {
 	/* under pio_lock, as the port handlers */
 	vmctl_hypercall_handler_t hypercall;
 	void *hypercall_opaque;
+	struct msr_map msr;		/* under pio_lock too */
+	bool msr_probe;			/* unknown MSRs: reads 0, writes ignored */
 	struct vmctl_vcpu *vcpus;	/* list, for vmctl_vm_destroy() */
 };
 
@@ -102,6 +125,7 @@ struct vmctl_vcpu {
 	bool in_pending;		/* last exit was an IN not yet completed */
 	bool mmio_read_pending;		/* last exit was an MMIO read not yet completed */
 	bool hypercall_pending;		/* last exit was a VMCALL not yet answered */
+	bool msr_pending;		/* last exit was an MSR access not yet answered */
 	bool shut_down;			/* it triple-faulted: RUN fails with -EINVAL */
 	bool exit_requested;		/* by vmctl_vcpu_request_exit(), not yet seen */
 	/*

@@ -138,6 +138,7 @@ static const struct {
 	{ VMCTL_CAP_EPT,		"ept" },
 	{ VMCTL_CAP_VPID,		"vpid" },
 	{ VMCTL_CAP_LONG_MODE_GUEST,	"long_mode_guest" },
+	{ VMCTL_CAP_MSR_POLICY,		"msr_policy" },
 	{ VMCTL_CAP_READONLY_SLOTS,	"readonly_slots" },
 	{ VMCTL_CAP_EPT_2M_PAGES,	"ept_2m_pages" },
 	{ VMCTL_CAP_EPT_1G_PAGES,	"ept_1g_pages" },

@@ -388,6 +388,18 @@ void vcpu_decode_exit(const struct vmctl_run *run, struct vmctl_exit *exit)
 	case VMCTL_EXIT_INTR:
 		snprintf(exit->message, sizeof(exit->message), "interrupted by a signal");
 		break;
+	case VMCTL_EXIT_MSR:
+		exit->msr.index = run->msr.index;
+		exit->msr.is_write = run->msr.direction == VMCTL_MSR_WRITE;
+		exit->msr.data = exit->msr.is_write ? run->msr.data : 0;
+		if (exit->msr.is_write)
+			snprintf(exit->message, sizeof(exit->message),
+				 "WRMSR 0x%x, value 0x%llx", exit->msr.index,
+				 (unsigned long long)exit->msr.data);
+		else
+			snprintf(exit->message, sizeof(exit->message),
+				 "RDMSR 0x%x", exit->msr.index);
+		break;
 	case VMCTL_EXIT_HYPERCALL:
 		exit->hypercall.nr = run->hypercall.nr;
 		for (i = 0; i < 4; i++)
@@ -497,6 +509,7 @@ VMCTL_EXPORT int vmctl_vcpu_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit
 		vcpu->in_pending = false;
 		vcpu->mmio_read_pending = false;
 		vcpu->hypercall_pending = false;
+		vcpu->msr_pending = false;
 		vcpu_interrupted(vcpu, exit);
 		return err;
 	}
@@ -514,6 +527,7 @@ VMCTL_EXPORT int vmctl_vcpu_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit
 	vcpu->in_pending = false;
 	vcpu->mmio_read_pending = false;
 	vcpu->hypercall_pending = false;
+	vcpu->msr_pending = false;
 	vcpu_decode_exit(vcpu->run, exit);
 	vcpu_explain_ept_violation(vcpu->vm, exit);
 	if (exit->reason == VMCTL_EXIT_SHUTDOWN)
@@ -532,6 +546,11 @@ VMCTL_EXPORT int vmctl_vcpu_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit
 	}
 	if (exit->reason == VMCTL_EXIT_HYPERCALL)
 		vcpu->hypercall_pending = true;
+	if (exit->reason == VMCTL_EXIT_MSR) {
+		vcpu->msr_pending = true;
+		/* Unanswered, an MSR is one that does not exist: #GP. */
+		vmctl_vcpu_complete_msr(vcpu, true, 0);
+	}
 	return 0;
 }
 
@@ -604,6 +623,10 @@ VMCTL_EXPORT int vmctl_vcpu_run_loop(struct vmctl_vcpu *vcpu, struct vmctl_exit 
 			break;
 		case VMCTL_EXIT_MMIO:
 			if (!vcpu_dispatch_mmio(vcpu, exit))
+				return 0;
+			break;
+		case VMCTL_EXIT_MSR:
+			if (!vcpu_dispatch_msr(vcpu, exit))
 				return 0;
 			break;
 		case VMCTL_EXIT_HYPERCALL:

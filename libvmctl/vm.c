@@ -73,6 +73,7 @@ VMCTL_EXPORT void vmctl_vm_destroy(struct vmctl_vm *vm)
 		if (vm->mem[i].used)
 			munmap(vm->mem[i].host, vm->mem[i].size);
 	pio_map_free(&vm->pio);
+	msr_map_free(&vm->msr);
 	pthread_rwlock_destroy(&vm->pio_lock);
 	mmio_map_free(&vm->mmio);
 	pthread_rwlock_destroy(&vm->mmio_lock);

@@ -3,8 +3,8 @@
  * What libvmctl says about an exit is what happened:
  *   - a guest write to a read-only slot is named as such, a write where no
  *     slot is stays "outside its memory";
- *   - an exit the module does not handle (RDMSR of an MSR it does not know)
- *     is named, not only numbered;
+ *   - an exit the module does not handle (RDPMC: the guest has no PMU and
+ *     no handler serves it) is named, not only numbered;
  *   - a vCPU set up again after a triple fault says why it cannot run;
  *   - vmctl_vcpu_request_exit() from another thread stops a guest spinning
  *     without exits, and that stop is not reported as a signal;
@@ -19,12 +19,13 @@
 #include "test_util.h"
 
 /*
- * Real mode: RDMSR of IA32_TSC (0x10), which the module has no policy for
- * yet (every RDMSR exits: the MSR bitmap is all ones), then HLT.
+ * Real mode: RDPMC of counter 0 (allowed at CPL 0; "RDPMC exiting" makes
+ * it exit, and no handler takes that exit), then HLT.  Unknown MSRs are
+ * no longer unhandled: they reach user space as VMCTL_EXIT_MSR.
  */
-static const uint8_t rdmsr_guest[] = {
-	0x66, 0xb9, 0x10, 0x00, 0x00, 0x00,	/* mov $0x10, %ecx */
-	0x0f, 0x32,				/* rdmsr */
+static const uint8_t rdpmc_guest[] = {
+	0x66, 0x31, 0xc9,			/* xor %ecx, %ecx */
+	0x0f, 0x33,				/* rdpmc */
 	0xf4,					/* hlt */
 };
 
@@ -61,13 +62,13 @@ static void check_unhandled_name(void)
 	int err;
 
 	tvm_create(&t, 1 << 20);
-	tvm_start_real(&t, rdmsr_guest, rdmsr_guest + sizeof(rdmsr_guest));
+	tvm_start_real(&t, rdpmc_guest, rdpmc_guest + sizeof(rdpmc_guest));
 	err = vmctl_vcpu_run_loop(t.vcpu, &exit);
 	tap_ok(err == 0 && exit.reason == VMCTL_EXIT_INTERNAL_ERROR &&
 	       exit.internal.suberror == VMCTL_INTERNAL_UNHANDLED_EXIT &&
-	       exit.internal.data[0] == 31 &&
-	       strstr(exit.message, "unhandled hardware exit RDMSR"),
-	       "an unhandled RDMSR is named (%d: %s)", err, exit.message);
+	       exit.internal.data[0] == 15 &&
+	       strstr(exit.message, "unhandled hardware exit RDPMC"),
+	       "an unhandled RDPMC is named (%d: %s)", err, exit.message);
 	tvm_destroy(&t);
 }
 

@@ -36,7 +36,8 @@ static const struct vmx_control_want proc_want = {
 		    PROC_MOV_DR_EXITING |	/* DR0-3/DR6 are the host's */
 		    PROC_CR8_LOAD_EXITING |	/* CR8 is the host's TPR */
 		    PROC_CR8_STORE_EXITING |
-		    PROC_USE_MSR_BITMAPS |
+		    PROC_USE_MSR_BITMAPS |	/* only msr_policy.h's MSRs pass */
+		    PROC_TSC_OFFSETTING |	/* the guest's TSC (WRMSR TSC) */
 		    PROC_RDPMC_EXITING |	/* host performance counters */
 		    PROC_MWAIT_EXITING |
 		    PROC_MONITOR_EXITING |
@@ -63,10 +64,13 @@ static const struct vmx_control_want proc2_want = {
 static const struct vmx_control_want exit_want = {
 	.required = EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_IA32_EFER |
 		    EXIT_LOAD_IA32_EFER | EXIT_SAVE_DEBUG_CONTROLS,
+	/* the guest's PAT in effect (without: stored only, see msr.c) */
+	.optional = EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT,
 };
 
 static const struct vmx_control_want entry_want = {
 	.required = ENTRY_LOAD_IA32_EFER | ENTRY_LOAD_DEBUG_CONTROLS,
+	.optional = ENTRY_LOAD_IA32_PAT,
 };
 
 /*

@@ -104,6 +104,14 @@ static inline unsigned int vmx_preemption_timer_shift(void)
 	return vmx_caps.misc & 0x1f;
 }
 
+/* The guest's PAT is loaded on entry and saved on exit by the VMCS. */
+static inline bool cpu_has_vmx_pat(void)
+{
+	return (vmx_caps.entry & ENTRY_LOAD_IA32_PAT) &&
+	       (vmx_caps.exit & (EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT)) ==
+	       (EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT);
+}
+
 static inline bool cpu_has_vmx_true_controls(void)
 {
 	return vmx_caps.basic & CAP_BASIC_TRUE_CTLS;

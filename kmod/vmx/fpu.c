@@ -106,6 +106,7 @@ void vmx_init_fpu(struct vmx_vcpu *v)
 	/* x87 and SSE as after FNINIT; XSTATE_BV 0: the rest in init state */
 	fx->cwd = 0x37f;
 	fx->mxcsr = MXCSR_DEFAULT;
+	v->guest_xcr0 = vmx_xsave_mask;
 }
 
 /*

@@ -23,13 +23,35 @@
 #define VMX_XFEATURES_HIDDEN	(XFEATURE_MASK_PKRU | XFEATURE_MASK_XTILE)
 
 /*
- * The guest's XCR0 and the mask of its XSAVE image: the host's, minus the
- * hidden components.  The guest cannot XSETBV (it exits unhandled), so it
- * runs with exactly this XCR0.
+ * The mask of the guest's XSAVE image and the most its XCR0 may hold: the
+ * host's, minus the hidden components.  A vCPU starts with all of it in
+ * XCR0; XSETBV (guest_insn.c) may then choose a subset.
  */
 static inline u64 vmx_guest_xfeatures(u64 host_xcr0)
 {
 	return host_xcr0 & ~(u64)VMX_XFEATURES_HIDDEN;
+}
+
+/*
+ * Whether XSETBV may load xcr0 (SDM "XSETBV"): x87 always on, AVX only
+ * with SSE, the MPX pair and the AVX-512 triple whole, AVX-512 only with
+ * AVX; and nothing outside allowed.
+ */
+static inline bool vmx_xcr0_valid(u64 xcr0, u64 allowed)
+{
+	if (xcr0 & ~allowed)
+		return false;
+	if (!(xcr0 & XFEATURE_MASK_FP))
+		return false;
+	if ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE))
+		return false;
+	if (!(xcr0 & XFEATURE_MASK_BNDREGS) != !(xcr0 & XFEATURE_MASK_BNDCSR))
+		return false;
+	if ((xcr0 & XFEATURE_MASK_AVX512) &&
+	    ((xcr0 & XFEATURE_MASK_AVX512) != XFEATURE_MASK_AVX512 ||
+	     !(xcr0 & XFEATURE_MASK_YMM)))
+		return false;
+	return true;
 }
 
 /* XSAVE components of the guest image and its XCR0, or 0 for FXSAVE */
@@ -49,8 +71,8 @@ static __always_inline void vmx_fpu_load_guest(struct vmx_vcpu *v)
 			       "a" ((u32)vmx_xsave_mask),
 			       "d" ((u32)(vmx_xsave_mask >> 32))
 			     : "memory");
-		if (vmx_xsave_mask != vmx_host_xcr0)
-			xsetbv(XCR_XFEATURE_ENABLED_MASK, vmx_xsave_mask);
+		if (v->guest_xcr0 != vmx_host_xcr0)
+			xsetbv(XCR_XFEATURE_ENABLED_MASK, v->guest_xcr0);
 	} else {
 		asm volatile("fxrstor64 (%[area])" : : [area] "r" (v->fpu)
 			     : "memory");
@@ -65,7 +87,7 @@ static __always_inline void vmx_fpu_save_guest(struct vmx_vcpu *v)
 			       "a" ((u32)vmx_xsave_mask),
 			       "d" ((u32)(vmx_xsave_mask >> 32))
 			     : "memory");
-		if (vmx_xsave_mask != vmx_host_xcr0)
+		if (v->guest_xcr0 != vmx_host_xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, vmx_host_xcr0);
 	} else {
 		asm volatile("fxsave64 (%[area])" : : [area] "r" (v->fpu)

@@ -3,9 +3,10 @@
  * The guest's MSRs: which ones it may read and write, and how their values
  * are switched between guest and host.
  *
- * vmx_guest_msrs[] describes each guest MSR once.  Every MSR not in it
- * still exits to user space as an unhandled exit (the MSR bitmap is all
- * ones), so a guest never reaches a host MSR by accident.
+ * msr_policy.h describes each MSR the kernel handles once; the MSR bitmap
+ * built from it lets through only accesses that need no exit.  Every
+ * other MSR goes to user space as VMCTL_EXIT_MSR, so a guest never
+ * reaches a host MSR by accident.
  *
  * The SYSCALL MSRs and TSC_AUX matter to the host only in user space: the
  * kernel takes no SYSCALL and, since it stopped using RDPID in its
@@ -19,9 +20,10 @@
  * model, testbed/bench): CPUID exit 3.36 us before, 3.65 us with this
  * (3.76 us with load lists); OUT round trip to user space 7.35 us before,
  * 9.29 us with this (7.75 us with load lists).  Reading the host's values
- * once per CPU and leaving the SYSCALL MSRs alone while the guest's
- * EFER.SCE is clear took the raw OUT round trip from 9.88 to 9.21 us and
- * the CPUID exit from 3.98 to 3.97 us (one boot, against 3962f72).
+ * once per CPU, and the load out of line, took the raw OUT round trip
+ * from 9.88 to 9.21 us together with skipping the SYSCALL MSRs while the
+ * guest's EFER.SCE was clear; that skip is gone again, since the bitmap
+ * lets the guest read STAR/LSTAR/CSTAR/SFMASK without an exit.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -35,24 +37,10 @@
 #include <asm/nospec-branch.h>
 #include <asm/processor.h>
 
+#include "capabilities.h"
+#include "msr_policy.h"
 #include "vmx.h"
 #include "vmx_ops.h"
-
-/* How a guest MSR's value reaches the CPU while the guest runs. */
-enum vmx_msr_switch {
-	MSR_SWITCH_VMCS,	/* a guest-state field of the VMCS */
-	MSR_SWITCH_USER_RETURN,	/* loaded lazily, host's back on return to user */
-	MSR_SWITCH_ENTRY_EXIT,	/* written before entry and after exit if it differs */
-};
-
-struct vmx_guest_msr {
-	u32 index;
-	enum vmx_msr_switch kind;
-	u64 reserved;		/* bits that #GP when written as 1 */
-	/* SPEC_CTRL's reserved bits depend on the CPU: vmx_spec_ctrl_valid */
-	bool canonical;		/* an address: #GP when not canonical */
-	bool (*present)(void);	/* NULL: every CPU with VMX has it */
-};
 
 static bool vmx_has_tsc_aux(void)
 {
@@ -64,28 +52,6 @@ static bool vmx_has_spec_ctrl(void)
 {
 	return boot_cpu_has(X86_FEATURE_MSR_SPEC_CTRL);
 }
-
-/*
- * The user-return MSRs come first, in the order of their slots in
- * struct vmx_vcpu's guest_msr[] and the per-CPU state below.
- */
-static const struct vmx_guest_msr vmx_guest_msrs[VMX_NR_GUEST_MSRS] = {
-	[VMX_MSR_STAR] = { MSR_STAR, MSR_SWITCH_USER_RETURN },
-	[VMX_MSR_LSTAR] = { MSR_LSTAR, MSR_SWITCH_USER_RETURN,
-			    .canonical = true },
-	[VMX_MSR_CSTAR] = { MSR_CSTAR, MSR_SWITCH_USER_RETURN,
-			    .canonical = true },
-	[VMX_MSR_SFMASK] = { MSR_SYSCALL_MASK, MSR_SWITCH_USER_RETURN,
-			     .reserved = GENMASK_ULL(63, 32) },
-	[VMX_MSR_TSC_AUX] = { MSR_TSC_AUX, MSR_SWITCH_USER_RETURN,
-			      .reserved = GENMASK_ULL(63, 32),
-			      .present = vmx_has_tsc_aux },
-	[VMX_MSR_SPEC_CTRL] = { MSR_IA32_SPEC_CTRL, MSR_SWITCH_ENTRY_EXIT,
-				.present = vmx_has_spec_ctrl },
-	[VMX_MSR_EFER] = { MSR_EFER, MSR_SWITCH_VMCS,
-			   .reserved = ~(u64)(EFER_SCE | EFER_LME | EFER_LMA |
-					      EFER_NX) },
-};
 
 /*
  * What this CPU's user-return MSRs hold, and the host values to restore.
@@ -130,7 +96,7 @@ static void vmx_on_user_return(struct user_return_notifier *urn)
 	}
 	for (i = 0; i < vmx_nr_user_return_msrs; i++) {
 		if (ur->curr[i] != ur->host[i]) {
-			wrmsrl(vmx_guest_msrs[i].index, ur->host[i]);
+			wrmsrl(vmx_user_return_msr_index[i], ur->host[i]);
 			ur->curr[i] = ur->host[i];
 		}
 	}
@@ -140,22 +106,17 @@ static void vmx_on_user_return(struct user_return_notifier *urn)
 /*
  * Before an entry, preemption off, when this CPU does not hold this
  * vCPU's generation of its SYSCALL MSRs and TSC_AUX: load them (and arm
- * the notifier if it is not armed).  While the guest's EFER.SCE
- * is clear, SYSCALL and SYSRET raise #UD and RDMSR/WRMSR of these MSRs
- * exit, so nothing in the guest can see the real STAR, LSTAR, CSTAR and
- * SFMASK: the host's stay (or are put back), and a return to user space
- * has only TSC_AUX to restore.
+ * the notifier if it is not armed).
  */
 static noinline void vmx_load_user_return_msrs(struct vmx_vcpu *v,
 					       struct vmx_user_return *ur)
 {
-	unsigned int first_guest = v->guest_syscall ? 0 : VMX_MSR_TSC_AUX;
 	unsigned int i;
 
 	if (!ur->registered) {
 		if (!ur->host_valid) {
 			for (i = 0; i < vmx_nr_user_return_msrs; i++)
-				rdmsrl(vmx_guest_msrs[i].index, ur->host[i]);
+				rdmsrl(vmx_user_return_msr_index[i], ur->host[i]);
 			ur->host_valid = true;
 		}
 		/* The notifier put them back, or they never changed. */
@@ -165,28 +126,12 @@ static noinline void vmx_load_user_return_msrs(struct vmx_vcpu *v,
 		ur->registered = true;
 	}
 	for (i = 0; i < vmx_nr_user_return_msrs; i++) {
-		u64 want = i < first_guest ? ur->host[i] : v->guest_msr[i];
-
-		if (ur->curr[i] != want) {
-			wrmsrl(vmx_guest_msrs[i].index, want);
-			ur->curr[i] = want;
+		if (ur->curr[i] != v->guest_msr[i]) {
+			wrmsrl(vmx_user_return_msr_index[i], v->guest_msr[i]);
+			ur->curr[i] = v->guest_msr[i];
 		}
 	}
 	ur->loaded_gen = v->guest_msr_gen;
-}
-
-/*
- * EFER changed (WRMSR or SET_SREGS): whether the SYSCALL MSRs must be the
- * guest's follows SCE, so the next entry loads again.
- */
-void vmx_msr_efer_changed(struct vmx_vcpu *v, u64 efer)
-{
-	bool syscall = efer & EFER_SCE;
-
-	if (syscall == v->guest_syscall)
-		return;
-	v->guest_syscall = syscall;
-	v->guest_msr_gen = atomic64_inc_return(&vmx_guest_msr_gen);
 }
 
 /* Interrupts off, just before entry. */
@@ -260,31 +205,57 @@ void vmx_setup_guest_msrs(void)
 		vmx_spec_ctrl_valid |= SPEC_CTRL_SSBD;
 }
 
-/* A vCPU's MSRs at reset: the SYSCALL MSRs and TSC_AUX are 0. */
+/* The MSR bitmap every VMCS points at (one for all: the policy is fixed). */
+void vmx_build_msr_bitmap(void *bitmap)
+{
+	vmx_fill_msr_bitmap(bitmap, vmx_msrs, ARRAY_SIZE(vmx_msrs));
+}
+
+/*
+ * A vCPU's MSRs at reset (SDM "Initialization of the Processor" state):
+ * the SYSCALL MSRs and TSC_AUX 0, PAT its power-up value, the APIC
+ * enabled at its default base (BSP on vCPU 0), MTRRs off.
+ */
 void vmx_init_guest_msrs(struct vmx_vcpu *v)
 {
 	memset(v->guest_msr, 0, sizeof(v->guest_msr));
-	v->guest_syscall = false;	/* EFER is 0 at reset */
+	v->guest_msr[VMX_MSR_PAT] = VMX_PAT_RESET;
+	v->guest_msr[VMX_MSR_APIC_BASE] = VMX_APIC_BASE_DEFAULT |
+					  VMX_APIC_BASE_ENABLE;
+	if (v->vcpu->id == 0)
+		v->guest_msr[VMX_MSR_APIC_BASE] |= VMX_APIC_BASE_BSP;
+	v->guest_msr[VMX_MSR_MISC_ENABLE] = VMX_MISC_ENABLE_RESET;
 	v->guest_msr_gen = atomic64_inc_return(&vmx_guest_msr_gen);
+	v->tsc_offset = 0;
 }
 
-static const struct vmx_guest_msr *
-vmx_find_guest_msr(u32 index, unsigned int *slot)
+/* With the VMCS loaded: the VMCS's part of the reset state. */
+void vmx_reset_guest_msrs_vmcs(struct vmx_vcpu *v)
 {
-	unsigned int i;
+	if (cpu_has_vmx_pat())
+		vmcs_write64(VMCS_GUEST_IA32_PAT, VMX_PAT_RESET);
+	vmcs_write64(VMCS_TSC_OFFSET, v->tsc_offset);
+}
 
-	for (i = 0; i < VMX_NR_GUEST_MSRS; i++) {
-		if (vmx_guest_msrs[i].index == index) {
-			*slot = i;
-			return &vmx_guest_msrs[i];
-		}
+static bool vmx_msr_present(const struct vmx_msr_desc *m)
+{
+	switch (m->feature) {
+	case MSR_FEATURE_TSC_AUX:
+		return vmx_has_tsc_aux();
+	case MSR_FEATURE_SPEC_CTRL:
+		return vmx_has_spec_ctrl();
+	case MSR_FEATURE_PRED_CMD:
+		return boot_cpu_has(X86_FEATURE_IBPB);
+	case MSR_FEATURE_TSC_ADJUST:
+		return boot_cpu_has(X86_FEATURE_TSC_ADJUST);
 	}
-	return NULL;
+	return true;
 }
 
-static bool vmx_guest_msr_present(const struct vmx_guest_msr *m)
+/* The width of guest-physical addresses, for reserved-bit checks. */
+static unsigned int vmx_guest_phys_bits(void)
 {
-	return !m->present || m->present();
+	return boot_cpu_data.x86_phys_bits;
 }
 
 /* EFER through the VMCS: LME changes only with paging off, LMA is read-only. */
@@ -301,23 +272,255 @@ static int vmx_write_guest_efer(struct vmx_vcpu *v, u64 val)
 	return 0;
 }
 
+static u64 vmx_read_vmcs_msr(const struct vmx_msr_desc *m)
+{
+	switch (m->field) {
+	case VMCS_GUEST_SYSENTER_CS:
+		return vmcs_read32(m->field);
+	case VMCS_GUEST_IA32_EFER:
+	case VMCS_GUEST_IA32_DEBUGCTL:
+		return vmcs_read64(m->field);
+	}
+	return vmcs_readl(m->field);
+}
+
+static void vmx_write_vmcs_msr(const struct vmx_msr_desc *m, u64 val)
+{
+	switch (m->field) {
+	case VMCS_GUEST_SYSENTER_CS:
+		vmcs_write32(m->field, val);
+		return;
+	case VMCS_GUEST_IA32_DEBUGCTL:
+		vmcs_write64(m->field, val);
+		return;
+	}
+	vmcs_writel(m->field, val);
+}
+
+/*
+ * Reads a handled MSR, the VMCS loaded.  Returns 0, -ENOENT for an MSR
+ * the kernel does not handle (user space's), -EINVAL for one the guest
+ * gets #GP from (absent on this CPU, or write-only).
+ */
+static int vmx_get_msr(struct vmx_vcpu *v, u32 index, u64 *val)
+{
+	const struct vmx_msr_desc *m = vmx_find_msr(index);
+
+	if (!m)
+		return -ENOENT;
+	if (!vmx_msr_present(m) || m->rule == MSR_RULE_PRED_CMD)
+		return -EINVAL;
+	switch (m->store) {
+	case MSR_STORE_SLOT:
+		*val = v->guest_msr[m->slot + index - m->index];
+		return 0;
+	case MSR_STORE_VMCS:
+		*val = vmx_read_vmcs_msr(m);
+		return 0;
+	}
+	switch (index) {
+	case MSR_IA32_TSC:
+		*val = rdtsc() + v->tsc_offset;
+		break;
+	case MSR_IA32_FEAT_CTL:
+		*val = FEAT_CTL_LOCKED;
+		break;
+	case MSR_IA32_UCODE_REV:
+		*val = 0x100000000ULL;	/* revision 1, in EDX */
+		break;
+	case MTRR_CAP_MSR:
+		*val = VMX_MTRR_CAP;
+		break;
+	case MSR_IA32_MCG_CAP:
+		*val = 0;		/* no banks, no MCG_CTL */
+		break;
+	case MSR_IA32_CR_PAT:
+		*val = cpu_has_vmx_pat() ? vmcs_read64(VMCS_GUEST_IA32_PAT) :
+					   v->guest_msr[VMX_MSR_PAT];
+		break;
+	case MSR_KERNEL_GS_BASE:
+		*val = v->kernel_gs_base;
+		break;
+	default:
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* Whether val passes m's rule; *store gets the value to keep. */
+static bool vmx_msr_write_valid(struct vmx_vcpu *v,
+				const struct vmx_msr_desc *m, u32 index,
+				u64 val, bool host, u64 *store)
+{
+	u64 old;
+
+	*store = val;
+	if (val & m->reserved)
+		return false;
+	switch (m->rule) {
+	case MSR_RULE_PLAIN:
+	case MSR_RULE_IGNORED:
+	case MSR_RULE_TSC:
+	case MSR_RULE_TSC_ADJUST:
+	case MSR_RULE_PRED_CMD:
+	case MSR_RULE_EFER:
+		return true;
+	case MSR_RULE_CANONICAL:
+		return __is_canonical_address(val, boot_cpu_data.x86_virt_bits);
+	case MSR_RULE_READ_ONLY:
+		return false;
+	case MSR_RULE_APIC_BASE:
+		if (!vmx_apic_base_valid(val, vmx_guest_phys_bits()))
+			return false;
+		/* Which CPU is the BSP is the host's to say. */
+		if (!host) {
+			old = v->guest_msr[VMX_MSR_APIC_BASE];
+			*store = (val & ~VMX_APIC_BASE_BSP) |
+				 (old & VMX_APIC_BASE_BSP);
+		}
+		return true;
+	case MSR_RULE_SPEC_CTRL:
+		return !(val & ~vmx_spec_ctrl_valid);
+	case MSR_RULE_MISC_ENABLE:
+		old = v->guest_msr[VMX_MSR_MISC_ENABLE];
+		return vmx_misc_enable_write(old, val, store);
+	case MSR_RULE_DEBUGCTL:
+		return vmx_debugctl_valid(val);
+	case MSR_RULE_MTRR_VAR:
+		return vmx_mtrr_var_valid((index - m->index) & 1, val,
+					  vmx_guest_phys_bits());
+	case MSR_RULE_MTRR_FIXED:
+		return vmx_mtrr_fixed_valid(val);
+	case MSR_RULE_PAT:
+		return vmx_pat_valid(val);
+	case MSR_RULE_MTRR_DEF_TYPE:
+		return vmx_mtrr_def_type_valid(val);
+	}
+	return false;
+}
+
+/*
+ * The guest's TSC jumps by delta.  As on a CPU, a guest write of TSC
+ * moves TSC_ADJUST by as much and a write of TSC_ADJUST moves the TSC
+ * (SDM "Time-Stamp Counter Adjustment"); the host restoring a saved TSC
+ * or TSC_ADJUST sets only that one (as KVM does).
+ */
+static void vmx_move_guest_tsc(struct vmx_vcpu *v, s64 delta, bool adjust)
+{
+	v->tsc_offset += delta;
+	vmcs_write64(VMCS_TSC_OFFSET, v->tsc_offset);
+	if (adjust)
+		v->guest_msr[VMX_MSR_TSC_ADJUST] += delta;
+}
+
+/*
+ * Writes a handled MSR, the VMCS loaded; host is true for SET_MSRS.
+ * Returns 0, -ENOENT (user space's MSR) or -EINVAL (#GP).
+ */
+static int vmx_set_msr(struct vmx_vcpu *v, u32 index, u64 val, bool host)
+{
+	const struct vmx_msr_desc *m = vmx_find_msr(index);
+	u64 store;
+
+	if (!m)
+		return -ENOENT;
+	/* Restoring a saved state writes read-only MSRs with their value. */
+	if (host && m->rule == MSR_RULE_READ_ONLY) {
+		if (vmx_get_msr(v, index, &store) || store != val)
+			return -EINVAL;
+		return 0;
+	}
+	if (!vmx_msr_present(m) ||
+	    !vmx_msr_write_valid(v, m, index, val, host, &store))
+		return -EINVAL;
+
+	switch (m->rule) {
+	case MSR_RULE_IGNORED:
+		return 0;
+	case MSR_RULE_EFER:
+		return vmx_write_guest_efer(v, store);
+	case MSR_RULE_TSC:
+		vmx_move_guest_tsc(v, store - (rdtsc() + v->tsc_offset), !host);
+		return 0;
+	case MSR_RULE_TSC_ADJUST:
+		if (host)
+			v->guest_msr[VMX_MSR_TSC_ADJUST] = store;
+		else
+			vmx_move_guest_tsc(v, store - v->guest_msr[VMX_MSR_TSC_ADJUST],
+					   true);
+		return 0;
+	case MSR_RULE_PRED_CMD:
+		if (store)
+			wrmsrl(MSR_IA32_PRED_CMD, store);
+		return 0;
+	case MSR_RULE_PAT:
+		v->guest_msr[VMX_MSR_PAT] = store;
+		if (cpu_has_vmx_pat())
+			vmcs_write64(VMCS_GUEST_IA32_PAT, store);
+		return 0;
+	}
+	switch (m->store) {
+	case MSR_STORE_SLOT:
+		v->guest_msr[m->slot + index - m->index] = store;
+		if (m->slot < VMX_NR_USER_RETURN_MSRS)
+			v->guest_msr_gen = atomic64_inc_return(&vmx_guest_msr_gen);
+		return 0;
+	case MSR_STORE_VMCS:
+		vmx_write_vmcs_msr(m, store);
+		return 0;
+	}
+	if (index == MSR_KERNEL_GS_BASE) {
+		v->kernel_gs_base = store;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/*
+ * An MSR the kernel does not handle goes to user space, RIP still at the
+ * instruction; vmx_complete_msr_exit() finishes it on the next RUN.
+ */
+static enum vmx_exit_action vmx_msr_to_user(struct vmx_vcpu *v, bool write,
+					    u64 val)
+{
+	struct vmctl_run *run = vmx_report_exit(v, VMCTL_EXIT_MSR);
+
+	run->msr.index = v->gpr[GPR_RCX];
+	run->msr.direction = write ? VMCTL_MSR_WRITE : VMCTL_MSR_READ;
+	run->msr.error = 0;
+	memset(run->msr.pad, 0, sizeof(run->msr.pad));
+	run->msr.data = write ? val : 0;
+	v->msr_pending = true;
+	return ACTION_EXIT_TO_USER;
+}
+
+/* The VMCS loaded: user space's answer to a VMCTL_EXIT_MSR. */
+void vmx_complete_msr_exit(struct vmx_vcpu *v, u8 error, u64 data)
+{
+	v->msr_pending = false;
+	if (error) {
+		vmx_inject_gp(v);
+		return;
+	}
+	if ((v->exit_reason & EXIT_REASON_BASIC_MASK) == VMX_EXIT_RDMSR) {
+		v->gpr[GPR_RAX] = lower_32_bits(data);
+		v->gpr[GPR_RDX] = upper_32_bits(data);
+	}
+	vmx_skip_exiting_instruction(v);
+}
+
 enum vmx_exit_action vmx_handle_rdmsr(struct vmx_vcpu *v)
 {
-	const struct vmx_guest_msr *m;
-	unsigned int slot;
 	u64 val;
+	int err;
 
-	m = vmx_find_guest_msr(v->gpr[GPR_RCX], &slot);
-	if (!m)
-		return vmx_unhandled_exit(v);
-	if (!vmx_guest_msr_present(m)) {
+	err = vmx_get_msr(v, v->gpr[GPR_RCX], &val);
+	if (err == -ENOENT)
+		return vmx_msr_to_user(v, false, 0);
+	if (err) {
 		vmx_inject_gp(v);
 		return ACTION_RESUME_GUEST;
 	}
-	if (m->kind == MSR_SWITCH_VMCS)
-		val = vmcs_read64(VMCS_GUEST_IA32_EFER);
-	else
-		val = v->guest_msr[slot];
 	v->gpr[GPR_RAX] = lower_32_bits(val);
 	v->gpr[GPR_RDX] = upper_32_bits(val);
 	vmx_skip_exiting_instruction(v);
@@ -327,102 +530,66 @@ enum vmx_exit_action vmx_handle_rdmsr(struct vmx_vcpu *v)
 enum vmx_exit_action vmx_handle_wrmsr(struct vmx_vcpu *v)
 {
 	u64 val = (u64)(u32)v->gpr[GPR_RDX] << 32 | (u32)v->gpr[GPR_RAX];
-	const struct vmx_guest_msr *m;
-	unsigned int slot;
+	int err;
 
-	m = vmx_find_guest_msr(v->gpr[GPR_RCX], &slot);
-	if (!m)
-		return vmx_unhandled_exit(v);
-	if (!vmx_guest_msr_present(m) || (val & m->reserved) ||
-	    (m->canonical &&
-	     !__is_canonical_address(val, boot_cpu_data.x86_virt_bits)))
-		goto gp;
-	if (m->index == MSR_IA32_SPEC_CTRL && (val & ~vmx_spec_ctrl_valid))
-		goto gp;
-	if (m->kind == MSR_SWITCH_VMCS) {
-		if (vmx_write_guest_efer(v, val))
-			goto gp;
-	} else {
-		v->guest_msr[slot] = val;
-		if (m->kind == MSR_SWITCH_USER_RETURN)
-			v->guest_msr_gen = atomic64_inc_return(&vmx_guest_msr_gen);
+	err = vmx_set_msr(v, v->gpr[GPR_RCX], val, false);
+	if (err == -ENOENT)
+		return vmx_msr_to_user(v, true, val);
+	if (err) {
+		vmx_inject_gp(v);
+		return ACTION_RESUME_GUEST;
 	}
 	vmx_skip_exiting_instruction(v);
 	return ACTION_RESUME_GUEST;
+}
 
-gp:
-	vmx_inject_gp(v);
-	return ACTION_RESUME_GUEST;
+/* VMCTL_GET_MSRS: the number of entries read before the first failure. */
+int vmx_get_msrs(struct vmctl_vcpu *vcpu, struct vmctl_msr_entry *e, u32 n)
+{
+	struct vmx_vcpu *v = vcpu->arch;
+	u32 i;
+	int err;
+
+	vmx_vcpu_get(v);
+	for (i = 0; i < n; i++)
+		if (vmx_get_msr(v, e[i].index, &e[i].data))
+			break;
+	err = vmx_vcpu_put();
+	return err ?: i;
+}
+
+/* VMCTL_SET_MSRS: the number of entries written before the first failure. */
+int vmx_set_msrs(struct vmctl_vcpu *vcpu, const struct vmctl_msr_entry *e,
+		 u32 n)
+{
+	struct vmx_vcpu *v = vcpu->arch;
+	u32 i;
+	int err;
+
+	vmx_vcpu_get(v);
+	for (i = 0; i < n; i++)
+		if (vmx_set_msr(v, e[i].index, e[i].data, true))
+			break;
+	err = vmx_vcpu_put();
+	return err ?: i;
 }
 
 /*
- * The vCPU state blob (state_blob.c): every MSR value this file keeps for
- * the guest, found through the table above so that an MSR added there is
- * saved and restored too.  EFER is left out (it is in sregs); the
- * kernel's GS base for SWAPGS, kept beside the table, is added.
+ * The indices of vmx_msrs[] that hold state (PRED_CMD is a command),
+ * ascending; returns how many there are.
  */
-unsigned int vmx_state_msr_list(u32 *indices, unsigned int max)
+u32 vmx_msr_index_list(u32 *indices, u32 room)
 {
-	unsigned int i, n = 0;
+	unsigned int i, j;
+	u32 n = 0;
 
-	for (i = 0; i < VMX_NR_GUEST_MSRS; i++) {
-		const struct vmx_guest_msr *m = &vmx_guest_msrs[i];
-
-		if (m->kind == MSR_SWITCH_VMCS || !vmx_guest_msr_present(m))
+	for (i = 0; i < ARRAY_SIZE(vmx_msrs); i++) {
+		if (!vmx_msr_present(&vmx_msrs[i]) ||
+		    vmx_msrs[i].rule == MSR_RULE_PRED_CMD)
 			continue;
-		if (n < max)
-			indices[n] = m->index;
-		n++;
+		for (j = 0; j < vmx_msrs[i].count; j++, n++)
+			if (n < room)
+				indices[n] = vmx_msrs[i].index + j;
 	}
-	if (n < max)
-		indices[n] = MSR_KERNEL_GS_BASE;
-	return n + 1;
-}
-
-/* As a guest WRMSR would be checked: -EINVAL where it would #GP. */
-int vmx_state_check_msr(u32 index, u64 val)
-{
-	const struct vmx_guest_msr *m;
-	unsigned int slot;
-
-	if (index == MSR_KERNEL_GS_BASE)
-		return __is_canonical_address(val, boot_cpu_data.x86_virt_bits) ?
-		       0 : -EINVAL;
-	m = vmx_find_guest_msr(index, &slot);
-	if (!m || m->kind == MSR_SWITCH_VMCS || !vmx_guest_msr_present(m) ||
-	    (val & m->reserved) ||
-	    (m->canonical &&
-	     !__is_canonical_address(val, boot_cpu_data.x86_virt_bits)))
-		return -EINVAL;
-	if (m->index == MSR_IA32_SPEC_CTRL && (val & ~vmx_spec_ctrl_valid))
-		return -EINVAL;
-	return 0;
-}
-
-/* index is one of vmx_state_msr_list()'s. */
-u64 vmx_state_get_msr(struct vmx_vcpu *v, u32 index)
-{
-	unsigned int slot;
-
-	if (index == MSR_KERNEL_GS_BASE)
-		return v->kernel_gs_base;
-	if (!vmx_find_guest_msr(index, &slot))
-		return 0;
-	return v->guest_msr[slot];
-}
-
-/* index and val passed vmx_state_check_msr(). */
-void vmx_state_set_msr(struct vmx_vcpu *v, u32 index, u64 val)
-{
-	unsigned int slot;
-
-	if (index == MSR_KERNEL_GS_BASE) {
-		v->kernel_gs_base = val;
-		return;
-	}
-	if (!vmx_find_guest_msr(index, &slot))
-		return;
-	v->guest_msr[slot] = val;
-	if (vmx_guest_msrs[slot].kind == MSR_SWITCH_USER_RETURN)
-		v->guest_msr_gen = atomic64_inc_return(&vmx_guest_msr_gen);
+	return n;
 }

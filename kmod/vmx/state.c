@@ -173,7 +173,6 @@ void vmx_apply_efer(struct vmx_vcpu *v, u64 efer, u64 cr0)
 		entry |= ENTRY_IA32E_MODE_GUEST;
 	vmcs_write64(VMCS_GUEST_IA32_EFER, efer);
 	vmx_set_entry_controls(v, entry);
-	vmx_msr_efer_changed(v, efer);
 }
 
 static void vmx_write_cr0(u64 cr0)
@@ -321,6 +320,7 @@ int vmx_set_regs(struct vmctl_vcpu *vcpu, const struct vmctl_regs *regs)
 	v->io_in_pending = false;
 	v->mmio.pending_read = false;
 	v->hypercall_pending = false;
+	v->msr_pending = false;
 	v->check_guest_state = true;
 	return vmx_vcpu_put();
 }
@@ -431,6 +431,7 @@ int vmx_set_sregs(struct vmctl_vcpu *vcpu,
 	v->io_in_pending = false;
 	v->mmio.pending_read = false;
 	v->hypercall_pending = false;
+	v->msr_pending = false;
 	v->check_guest_state = true;
 	return vmx_vcpu_put();
 }

@@ -188,6 +188,10 @@ void vmx_setup_host_state(void)
 	vmcs_writel(VMCS_HOST_IA32_SYSENTER_EIP, val);
 	rdmsrl(MSR_EFER, val);
 	vmcs_write64(VMCS_HOST_IA32_EFER, val);
+	if (cpu_has_vmx_pat()) {
+		rdmsrl(MSR_IA32_CR_PAT, val);
+		vmcs_write64(VMCS_HOST_IA32_PAT, val);
+	}
 }
 
 /*

@@ -304,6 +304,15 @@
 #define VMX_EXIT_RDPMC			15
 #define VMX_EXIT_RDTSC			16
 #define VMX_EXIT_VMCALL			18
+#define VMX_EXIT_VMCLEAR		19
+#define VMX_EXIT_VMLAUNCH		20
+#define VMX_EXIT_VMPTRLD		21
+#define VMX_EXIT_VMPTRST		22
+#define VMX_EXIT_VMREAD			23
+#define VMX_EXIT_VMRESUME		24
+#define VMX_EXIT_VMWRITE		25
+#define VMX_EXIT_VMXOFF			26
+#define VMX_EXIT_VMXON			27
 #define VMX_EXIT_CR_ACCESS		28
 #define		CR_QUAL_NUMBER(q)		((q) & 0xf)
 #define		CR_QUAL_TYPE(q)			(((q) >> 4) & 3)
@@ -333,9 +342,12 @@
 #define		EPT_QUAL_WRITE			BIT(1)
 #define		EPT_QUAL_FETCH			BIT(2)
 #define VMX_EXIT_EPT_MISCONFIG		49
+#define VMX_EXIT_INVEPT			50
 #define VMX_EXIT_PREEMPTION_TIMER	52
+#define VMX_EXIT_INVVPID		53
 #define VMX_EXIT_WBINVD			54
 #define VMX_EXIT_XSETBV			55
+#define VMX_EXIT_VMFUNC			59
 #define VMX_NR_EXIT_REASONS		80
 
 /* VM-instruction error numbers (SDM "VM Instruction Error Numbers") */

@@ -33,7 +33,7 @@
 #include "vmx.h"
 #include "vmx_ops.h"
 
-void *vmx_msr_bitmap;			/* all ones: every MSR access exits */
+void *vmx_msr_bitmap;			/* built by msr.c */
 static DEFINE_IDA(vmx_vpids);
 
 /*
@@ -78,7 +78,7 @@ static int vmx_probe(void)
 		pr_info("cannot load: out of memory\n");
 		return -ENOMEM;
 	}
-	memset(vmx_msr_bitmap, 0xff, PAGE_SIZE);
+	vmx_build_msr_bitmap(vmx_msr_bitmap);
 
 	err = vmx_hw_init();
 	if (err)
@@ -116,6 +116,7 @@ static void vmx_fill_caps(struct vmctl_caps *caps)
 	if (cpu_has_vmx_preemption_timer())
 		f |= VMCTL_CAP_PREEMPTION_TIMER;
 	f |= VMCTL_CAP_CPUID;
+	f |= VMCTL_CAP_MSR_POLICY;
 	caps->backend = VMCTL_BACKEND_VMX;
 	caps->features = f;
 	caps->guest_phys_bits = min_t(u32, boot_cpu_data.x86_phys_bits,
@@ -287,6 +288,7 @@ static int vmx_vcpu_create(struct vmctl_vcpu *vcpu)
 	vmx_setup_controls(v);
 	vmx_setup_host_state();
 	vmx_reset_guest_state(v);
+	vmx_reset_guest_msrs_vmcs(v);
 	err = vmx_vcpu_put();
 	if (err)
 		goto out_clear;
@@ -404,9 +406,8 @@ typedef enum vmx_exit_action (*vmx_exit_handler_t)(struct vmx_vcpu *v);
 
 /*
  * Every exit reason this backend handles.  An empty slot is an exit the
- * guest can cause but that is not supported yet (XSETBV, GETSEC,
- * VMX instructions, ...; RDMSR/WRMSR of an MSR that msr.c does not
- * know): it ends the run with VMCTL_INTERNAL_UNHANDLED_EXIT.
+ * guest can cause but that is not supported yet (GETSEC, RDPMC, MWAIT,
+ * ...): it ends the run with VMCTL_INTERNAL_UNHANDLED_EXIT.
  */
 static const vmx_exit_handler_t vmx_exit_handlers[VMX_NR_EXIT_REASONS] = {
 	[VMX_EXIT_EXCEPTION_NMI]	= handle_exception_nmi,
@@ -424,6 +425,19 @@ static const vmx_exit_handler_t vmx_exit_handlers[VMX_NR_EXIT_REASONS] = {
 	[VMX_EXIT_EPT_VIOLATION]	= vmx_handle_ept_violation,
 	[VMX_EXIT_PREEMPTION_TIMER]	= handle_preemption_timer,
 	[VMX_EXIT_WBINVD]		= handle_wbinvd,
+	[VMX_EXIT_VMCLEAR]		= vmx_handle_vmx_insn,
+	[VMX_EXIT_VMLAUNCH]		= vmx_handle_vmx_insn,
+	[VMX_EXIT_VMPTRLD]		= vmx_handle_vmx_insn,
+	[VMX_EXIT_VMPTRST]		= vmx_handle_vmx_insn,
+	[VMX_EXIT_VMREAD]		= vmx_handle_vmx_insn,
+	[VMX_EXIT_VMRESUME]		= vmx_handle_vmx_insn,
+	[VMX_EXIT_VMWRITE]		= vmx_handle_vmx_insn,
+	[VMX_EXIT_VMXOFF]		= vmx_handle_vmx_insn,
+	[VMX_EXIT_VMXON]		= vmx_handle_vmx_insn,
+	[VMX_EXIT_INVEPT]		= vmx_handle_vmx_insn,
+	[VMX_EXIT_INVVPID]		= vmx_handle_vmx_insn,
+	[VMX_EXIT_VMFUNC]		= vmx_handle_vmx_insn,
+	[VMX_EXIT_XSETBV]		= vmx_handle_xsetbv,
 };
 
 /*
@@ -581,6 +595,16 @@ static int vmx_vcpu_run(struct vmctl_vcpu *vcpu)
 		if (vmx_vcpu_put())
 			goto insn_failed;
 	}
+	if (v->msr_pending) {
+		u8 error = READ_ONCE(run->msr.error);
+
+		if (error > 1)
+			return -EINVAL;
+		vmx_vcpu_get(v);
+		vmx_complete_msr_exit(v, error, READ_ONCE(run->msr.data));
+		if (vmx_vcpu_put())
+			goto insn_failed;
+	}
 
 	for (;;) {
 		/*
@@ -687,4 +711,7 @@ const struct vmctl_backend_ops vmctl_vmx_ops = {
 	.set_xcrs	= vmx_set_xcrs,
 	.get_state	= vmx_get_state,
 	.set_state	= vmx_set_state,
+	.get_msrs	= vmx_get_msrs,
+	.set_msrs	= vmx_set_msrs,
+	.msr_index_list	= vmx_msr_index_list,
 };

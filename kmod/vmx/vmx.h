@@ -35,8 +35,8 @@ enum vmx_gpr {
 #define VMX_MAX_VPID		0xffff
 
 /*
- * The guest MSRs of msr.c, as slots of vmx_vcpu.guest_msr[]: the
- * user-return MSRs first.
+ * The guest MSRs that msr.c keeps in vmx_vcpu.guest_msr[] (msr_policy.h
+ * says which MSR lives where): the user-return MSRs first.
  */
 enum vmx_guest_msr_slot {
 	VMX_MSR_STAR,
@@ -46,8 +46,17 @@ enum vmx_guest_msr_slot {
 	VMX_MSR_TSC_AUX,
 	VMX_NR_USER_RETURN_MSRS,
 	VMX_MSR_SPEC_CTRL = VMX_NR_USER_RETURN_MSRS,
-	VMX_MSR_EFER,			/* lives in the VMCS */
-	VMX_NR_GUEST_MSRS
+	VMX_MSR_PAT,			/* without the VMCS's PAT controls */
+	VMX_MSR_APIC_BASE,
+	VMX_MSR_MISC_ENABLE,
+	VMX_MSR_MCG_STATUS,
+	VMX_MSR_TSC_ADJUST,
+	VMX_MSR_MTRR_DEF_TYPE,
+	VMX_MSR_MTRR_VAR,		/* 8 PHYSBASE/PHYSMASK pairs */
+	VMX_MSR_MTRR_FIX64K = VMX_MSR_MTRR_VAR + 16,
+	VMX_MSR_MTRR_FIX16K,		/* 2 */
+	VMX_MSR_MTRR_FIX4K = VMX_MSR_MTRR_FIX16K + 2,	/* 8 */
+	VMX_NR_GUEST_MSRS = VMX_MSR_MTRR_FIX4K + 8
 };
 
 struct vmx_vm {
@@ -98,7 +107,8 @@ struct vmx_vcpu {
 	u64 kernel_gs_base;
 	u64 guest_msr[VMX_NR_GUEST_MSRS];	/* by enum vmx_guest_msr_slot */
 	u64 guest_msr_gen;		/* see msr.c */
-	bool guest_syscall;		/* EFER.SCE: its SYSCALL MSRs must be loaded */
+	s64 tsc_offset;			/* guest TSC - host TSC, as in the VMCS */
+	u64 guest_xcr0;			/* XCR0 while the guest runs (XSETBV) */
 	void *fpu;			/* XSAVE (or FXSAVE) image */
 	unsigned int fpu_order;
 	bool load_pdptes;		/* PAE paging changed: refetch PDPTEs */
@@ -116,6 +126,7 @@ struct vmx_vcpu {
 	bool hypercall_pending;
 	bool hypercall_long_mode;
 	u8 hypercall_insn_len;
+	bool msr_pending;		/* a VMCTL_EXIT_MSR waits for its answer */
 	bool shutdown;			/* triple fault: cannot run again */
 	bool check_guest_state;		/* user space set registers: check them */
 
@@ -273,12 +284,24 @@ int vmx_get_supported_cpuid(struct vmctl_cpuid_entry *entries, u32 *nent);
 void vmx_setup_guest_msrs(void);
 void vmx_msr_exit(void);
 void vmx_msr_cpu_offline(void);
-void vmx_msr_efer_changed(struct vmx_vcpu *v, u64 efer);
 void vmx_init_guest_msrs(struct vmx_vcpu *v);
+void vmx_reset_guest_msrs_vmcs(struct vmx_vcpu *v);
 void vmx_msr_enter_guest(struct vmx_vcpu *v);
 void vmx_msr_exit_guest(struct vmx_vcpu *v);
 enum vmx_exit_action vmx_handle_rdmsr(struct vmx_vcpu *v);
 enum vmx_exit_action vmx_handle_wrmsr(struct vmx_vcpu *v);
+void vmx_complete_msr_exit(struct vmx_vcpu *v, u8 error, u64 data);
+void vmx_build_msr_bitmap(void *bitmap);
+int vmx_get_msrs(struct vmctl_vcpu *vcpu, struct vmctl_msr_entry *e, u32 n);
+int vmx_set_msrs(struct vmctl_vcpu *vcpu, const struct vmctl_msr_entry *e,
+		 u32 n);
+u32 vmx_msr_index_list(u32 *indices, u32 room);
+
+/* guest_insn.c */
+void vmx_queue_exception(struct vmx_vcpu *v, u32 vector, bool has_error_code,
+			 u32 error_code);
+enum vmx_exit_action vmx_handle_vmx_insn(struct vmx_vcpu *v);
+enum vmx_exit_action vmx_handle_xsetbv(struct vmx_vcpu *v);
 
 /* spec.c */
 void vmx_setup_spec(void);
@@ -366,7 +389,7 @@ bool vmx_entry_work_pending(void);
 enum vmx_exit_action vmx_internal_error(struct vmx_vcpu *v, u32 suberror,
 					unsigned int ndata, const u64 *data);
 enum vmx_exit_action vmx_unhandled_exit(struct vmx_vcpu *v);
-extern void *vmx_msr_bitmap;		/* all ones: every MSR access exits */
+extern void *vmx_msr_bitmap;		/* built by msr.c from msr_policy.h */
 
 /* vmenter.S */
 enum vmx_vmenter_result {

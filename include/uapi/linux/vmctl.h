@@ -51,6 +51,11 @@ enum vmctl_backend {
 #define VMCTL_CAP_PREEMPTION_TIMER	(1ULL << 8)
 #define VMCTL_CAP_DECODED_MMIO		(1ULL << 9)	/* VMCTL_EXIT_MMIO */
 #define VMCTL_CAP_CPUID			(1ULL << 10)	/* VMCTL_SET_CPUID and friends */
+/*
+ * MSR policy: the kernel answers the MSRs of VMCTL_GET_MSR_INDEX_LIST,
+ * every other RDMSR/WRMSR is a VMCTL_EXIT_MSR; VMCTL_GET/SET_MSRS work.
+ */
+#define VMCTL_CAP_MSR_POLICY		(1ULL << 11)
 /* state: VMCALL exits as VMCTL_EXIT_HYPERCALL (run.hypercall) */
 #define VMCTL_CAP_HYPERCALLS		(1ULL << 14)
 
@@ -323,6 +328,7 @@ enum vmctl_exit_reason {
 	VMCTL_EXIT_INTERNAL_ERROR	= 5,	/* run.internal */
 	VMCTL_EXIT_INTR			= 6,	/* a signal or immediate_exit ended RUN (-EINTR) */
 	VMCTL_EXIT_MMIO			= 7,	/* decoded MMIO: run.mmio */
+	VMCTL_EXIT_MSR			= 8,	/* RDMSR/WRMSR the kernel leaves: run.msr */
 	VMCTL_EXIT_HYPERCALL		= 9,	/* guest VMCALL: run.hypercall */
 };
 
@@ -346,6 +352,9 @@ enum vmctl_exit_reason {
 
 #define VMCTL_IO_IN			0
 #define VMCTL_IO_OUT			1
+
+#define VMCTL_MSR_READ			0
+#define VMCTL_MSR_WRITE			1
 
 /* run.internal.suberror */
 enum vmctl_internal_error {
@@ -521,6 +530,27 @@ struct vmctl_run {
 			__u32 pad;
 		} hypercall;
 
+		/*
+		 * VMCTL_EXIT_MSR: the guest read or wrote an MSR that the
+		 * kernel does not handle (not in VMCTL_GET_MSR_INDEX_LIST).
+		 * RIP still points at the RDMSR/WRMSR.  For a read, user
+		 * space stores the value in data; for a write, data holds
+		 * the value written (EDX:EAX).  The next RUN completes the
+		 * instruction: with error 0 it puts data into EDX:EAX (read)
+		 * and moves RIP past it; with error 1 the guest gets #GP(0)
+		 * instead, as for an MSR that does not exist (KVM's
+		 * KVM_EXIT_X86_RDMSR/WRMSR "error").  Other error values
+		 * make that RUN fail with -EINVAL.  SET_REGS or SET_SREGS
+		 * in between discard the access (as for a pending IN).
+		 */
+		struct {
+			__u32 index;		/* out: ECX */
+			__u8  direction;	/* out: VMCTL_MSR_READ/WRITE */
+			__u8  error;		/* in: 0 done, 1 inject #GP */
+			__u8  pad[2];
+			__u64 data;		/* read: in; write: out */
+		} msr;
+
 		__u8 exit_union_space[1024];
 	};
 };
@@ -580,6 +610,30 @@ struct vmctl_cpuid {
 #define VMCTL_CPUID_SIGNATURE_EDX	0x6d766c74U	/* "tlvm" */
 
 /* ------------------------------------------------------------------------ */
+/* MSRs by list (VMCTL_GET_MSRS, VMCTL_SET_MSRS, VMCTL_GET_MSR_INDEX_LIST)    */
+/* ------------------------------------------------------------------------ */
+
+#define VMCTL_MAX_MSR_ENTRIES		256	/* per VMCTL_GET/SET_MSRS call */
+
+struct vmctl_msr_entry {
+	__u32 index;
+	__u32 reserved;			/* in: must be 0 */
+	__u64 data;
+};
+
+struct vmctl_msrs {
+	__u32 nmsrs;			/* in: entries, 0 .. VMCTL_MAX_MSR_ENTRIES */
+	__u32 pad;			/* in: must be 0 */
+	__u64 entries;			/* in: user pointer to struct vmctl_msr_entry[nmsrs] */
+};
+
+struct vmctl_msr_list {
+	__u32 nmsrs;			/* in: room in indices; out: indices there are */
+	__u32 pad;			/* in: must be 0 */
+	__u64 indices;			/* in: user pointer to __u32[nmsrs] */
+};
+
+/* ------------------------------------------------------------------------ */
 /* ioctls                                                                      */
 /*                                                                            */
 /* Common errors: -EFAULT bad user pointer; -EINVAL nonzero pad/reserved       */
@@ -612,6 +666,14 @@ struct vmctl_cpuid {
  * -E2BIG nent too small (nent says how many are needed); -EINVAL padding.
  */
 #define VMCTL_GET_SUPPORTED_CPUID _IOWR(VMCTL_IOCTL_MAGIC, 0x04, struct vmctl_cpuid)
+
+/*
+ * The MSRs the kernel handles for a guest (and saves and restores through
+ * VMCTL_GET/SET_MSRS), in ascending order, into indices.  Returns 0 with
+ * nmsrs set to the count; -E2BIG with nmsrs set to the count when nmsrs
+ * was smaller (nothing copied); -EINVAL pad != 0.
+ */
+#define VMCTL_GET_MSR_INDEX_LIST _IOWR(VMCTL_IOCTL_MAGIC, 0x05, struct vmctl_msr_list)
 
 /* VM fd */
 
@@ -774,6 +836,23 @@ struct vmctl_cpuid {
  * type without VMCTL_STATE_IGNORE_UNKNOWN.
  */
 #define VMCTL_SET_STATE		_IOW(VMCTL_IOCTL_MAGIC, 0x4b, struct vmctl_state_header)
+
+/*
+ * MSRs by list, as KVM_GET_MSRS/KVM_SET_MSRS: entries are processed in
+ * order and processing stops at the first one that fails (an MSR the
+ * kernel does not handle, or for SET a value the MSR refuses: reserved
+ * bits, a non-canonical address, a read-only MSR).  Returns the number
+ * of entries processed; only that many data fields are written back by
+ * GET.  Host writes obey the guest's rules, except that a write of TSC
+ * sets the guest's TSC offset (guest TSC = host TSC + offset, as for a
+ * guest WRMSR), APIC_BASE's BSP bit is the host's to set, and a read-only
+ * MSR (FEATURE_CONTROL, MTRRcap, MCG_CAP) accepts its own value, so that
+ * a list saved with GET restores with SET.  Errors: -EINVAL nmsrs >
+ * VMCTL_MAX_MSR_ENTRIES, pad or an entry's reserved != 0 (nothing
+ * processed); -EBUSY; -EFAULT; -ENOMEM.
+ */
+#define VMCTL_GET_MSRS		_IOWR(VMCTL_IOCTL_MAGIC, 0x34, struct vmctl_msrs)
+#define VMCTL_SET_MSRS		_IOW(VMCTL_IOCTL_MAGIC, 0x35, struct vmctl_msrs)
 
 /* ------------------------------------------------------------------------ */
 /* Statistics: the generic-netlink family VMCTL_GENL_NAME                     */

@@ -511,6 +511,81 @@ int vmctl_vcpu_restore_state_file(struct vmctl_vcpu *vcpu, const char *path);
 int vmctl_vcpu_dump(struct vmctl_vcpu *vcpu, char *buf, size_t size);
 
 /* ------------------------------------------------------------------------ */
+/* MSRs                                                                       */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * The kernel answers the MSRs of vmctl_sys_msr_index_list() itself; a
+ * guest RDMSR/WRMSR of any other MSR arrives as VMCTL_EXIT_MSR.
+ * vmctl_vcpu_run_loop() hands it to the handler registered for that
+ * index; with none, the guest gets #GP (as from an MSR that does not
+ * exist), unless vmctl_vm_set_msr_probe() made unknown MSRs read as 0 and
+ * ignore writes.
+ */
+
+/* A handler's answer that the guest gets #GP(0) instead. */
+#define VMCTL_MSR_HANDLER_GP	1
+
+/*
+ * Called for RDMSR/WRMSR of an index in a registered range.  For a write
+ * *data holds EDX:EAX; for a read the handler stores the value (pre-set
+ * to 0).  Returns 0, VMCTL_MSR_HANDLER_GP, or a negative errno that ends
+ * the run loop with LIBVMCTL_EXIT_HANDLER_ERROR (the access then #GPs
+ * if the guest runs again without vmctl_vcpu_complete_msr()).
+ */
+typedef int (*vmctl_msr_handler_t)(struct vmctl_vcpu *vcpu, uint32_t index,
+				   uint64_t *data, bool is_write, void *opaque);
+
+/*
+ * Routes MSRs [first, first + count) to handler.  Errors: -EINVAL count
+ * 0, range wrapping past 0xffffffff, vm or handler NULL; -EEXIST overlaps
+ * a registered range; -ENOMEM.
+ */
+int vmctl_vm_msr_register(struct vmctl_vm *vm, uint32_t first, uint32_t count,
+			  vmctl_msr_handler_t handler, void *opaque);
+
+/* Removes the range registered at exactly this first index.  Waits for
+ * handlers still running.  Errors: -ENOENT none starts there; -EINVAL. */
+int vmctl_vm_msr_unregister(struct vmctl_vm *vm, uint32_t first);
+
+/*
+ * probe true: MSRs without a handler read as 0 and ignore writes, for
+ * guests that probe MSRs without handling #GP; false (the default): they
+ * #GP.  Errors: -EINVAL vm is NULL.
+ */
+int vmctl_vm_set_msr_probe(struct vmctl_vm *vm, bool probe);
+
+/*
+ * Answers the VMCTL_EXIT_MSR that vmctl_vcpu_run() just returned: gp
+ * true gives the guest #GP(0), else a read gets value (a write ignores
+ * it).  Unanswered, the access #GPs on the next run.  Errors: -EINVAL no
+ * MSR exit is pending (or vcpu NULL).
+ */
+int vmctl_vcpu_complete_msr(struct vmctl_vcpu *vcpu, bool gp, uint64_t value);
+
+/*
+ * KVM_GET_MSRS/KVM_SET_MSRS: reads or writes entries[0..n) in order,
+ * stopping at the first MSR the kernel does not handle or refuses (for
+ * a write: reserved bits, non-canonical address, read-only MSR).
+ * Returns the number processed (0 .. n).  Errors: -EINVAL n >
+ * VMCTL_MAX_MSR_ENTRIES, an entry's reserved field not 0, or a NULL
+ * argument; -EBUSY; -EIO; -ENOMEM.
+ */
+int vmctl_vcpu_get_msrs(struct vmctl_vcpu *vcpu, struct vmctl_msr_entry *entries,
+			unsigned int n);
+int vmctl_vcpu_set_msrs(struct vmctl_vcpu *vcpu, const struct vmctl_msr_entry *entries,
+			unsigned int n);
+
+/*
+ * Stores up to room indices of the MSRs the kernel handles (ascending)
+ * and returns how many there are.  Errors: -EINVAL sys or (with room)
+ * indices NULL; -E2BIG room is too small (call with room 0 to learn the
+ * count: that returns it, not -E2BIG); -ENOMEM.
+ */
+int vmctl_sys_msr_index_list(struct vmctl_sys *sys, uint32_t *indices,
+			     unsigned int room);
+
+/* ------------------------------------------------------------------------ */
 /* vCPUs                                                                      */
 /* ------------------------------------------------------------------------ */
 
@@ -632,7 +707,8 @@ int vmctl_vcpu_setup_protected_mode(struct vmctl_vcpu *vcpu,
  * LIBVMCTL_VERSION 1 gave them; they stay for old programs.
  */
 #define LIBVMCTL_EXIT_UNHANDLED_IO	0x1000	/* port I/O with no handler: exit.io */
-#define LIBVMCTL_EXIT_HANDLER_ERROR	0x1001	/* a handler failed: exit.io, exit.error */
+#define LIBVMCTL_EXIT_HANDLER_ERROR	0x1001	/* a handler failed: exit.io or exit.msr,
+						 * exit.error */
 #define VMCTL_EXIT_UNHANDLED_IO		LIBVMCTL_EXIT_UNHANDLED_IO
 #define VMCTL_EXIT_HANDLER_ERROR	LIBVMCTL_EXIT_HANDLER_ERROR
 
@@ -681,6 +757,11 @@ struct vmctl_exit {
 		uint64_t args[4];	/* RBX, RCX, RDX, RSI */
 		bool long_mode;		/* else 32-bit values */
 	} hypercall;		/* VMCTL_EXIT_HYPERCALL (no handler registered) */
+	struct {
+		uint32_t index;
+		bool is_write;
+		uint64_t data;	/* WRMSR: the value written */
+	} msr;			/* VMCTL_EXIT_MSR, or a handler's error */
 };
 
 /*
@@ -707,7 +788,8 @@ int vmctl_vcpu_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit);
 int vmctl_vcpu_complete_in(struct vmctl_vcpu *vcpu, uint32_t value);
 
 /*
- * Runs the guest, dispatching port I/O to the VM's registered handlers,
+ * Runs the guest, dispatching port I/O and MSR exits to the VM's
+ * registered handlers (an MSR without one #GPs: see "MSRs" above),
  * until an exit the caller must see: HLT, shutdown, entry failure,
  * internal error, MMIO, VMCTL_EXIT_UNHANDLED_IO, VMCTL_EXIT_HANDLER_ERROR.
  * After the last two, running again completes the instruction as if no
