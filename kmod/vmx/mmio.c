@@ -76,23 +76,6 @@ static int mmio_write_phys(void *vm, u64 gpa, const void *buf,
 	return vmctl_write_guest_phys(vm, gpa, buf, len);
 }
 
-/*
- * Until events.c lands (the shared allocation's signature; the lead
- * deletes this stand-in on merge).  The VMCS is loaded.
- */
-static void vmx_queue_exception(struct vmx_vcpu *v, unsigned int vector,
-				bool has_error_code, u32 error_code)
-{
-	u32 info = vector | INTR_TYPE_HW_EXCEPTION | INTR_INFO_VALID;
-
-	/* Real mode delivers exceptions without an error code. */
-	if (has_error_code && (vmcs_readl(VMCS_CR0_READ_SHADOW) & X86_CR0_PE)) {
-		info |= INTR_INFO_DELIVER_CODE;
-		vmcs_write32(VMCS_ENTRY_EXCEPTION_ERROR_CODE, error_code);
-	}
-	vmcs_write32(VMCS_ENTRY_INTR_INFO, info);
-}
-
 /* The general registers, RIP and RFLAGS; the VMCS is loaded. */
 static void mmio_read_regs(struct vmx_vcpu *v, struct vmctl_insn_regs *r)
 {

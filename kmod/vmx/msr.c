@@ -593,3 +593,60 @@ u32 vmx_msr_index_list(u32 *indices, u32 room)
 	}
 	return n;
 }
+
+/*
+ * The vCPU state blob's MSRs (state_blob.c): those of the index list but
+ * EFER, which the blob keeps in its sregs.  Returns how many there are.
+ */
+unsigned int vmx_state_msr_list(u32 *indices, unsigned int max)
+{
+	u32 all[VMX_STATE_MAX_MSRS];
+	unsigned int i, n = 0;
+	u32 total;
+
+	total = min_t(u32, vmx_msr_index_list(all, ARRAY_SIZE(all)),
+		      ARRAY_SIZE(all));
+	for (i = 0; i < total; i++) {
+		if (all[i] == MSR_EFER)
+			continue;
+		if (n < max)
+			indices[n] = all[i];
+		n++;
+	}
+	return n;
+}
+
+/*
+ * As SET_MSRS would check it, without changing anything: -EINVAL for an
+ * MSR the blob does not hold or a value the MSR refuses.  The VMCS need
+ * not be loaded: the rules that compare with the current value (the
+ * read-only MSRs) are checked again when the blob is applied.
+ */
+int vmx_state_check_msr(struct vmx_vcpu *v, u32 index, u64 val)
+{
+	const struct vmx_msr_desc *m = vmx_find_msr(index);
+	u64 store;
+
+	if (!m || index == MSR_EFER || !vmx_msr_present(m) ||
+	    m->rule == MSR_RULE_PRED_CMD)
+		return -EINVAL;
+	if (m->rule == MSR_RULE_READ_ONLY)
+		return 0;
+	return vmx_msr_write_valid(v, m, index, val, true, &store) ?
+	       0 : -EINVAL;
+}
+
+/* index is one of vmx_state_msr_list()'s; the VMCS is loaded. */
+u64 vmx_state_get_msr(struct vmx_vcpu *v, u32 index)
+{
+	u64 val = 0;
+
+	vmx_get_msr(v, index, &val);
+	return val;
+}
+
+/* index and val passed vmx_state_check_msr(); the VMCS is loaded. */
+int vmx_state_set_msr(struct vmx_vcpu *v, u32 index, u64 val)
+{
+	return vmx_set_msr(v, index, val, true);
+}

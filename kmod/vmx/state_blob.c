@@ -18,7 +18,6 @@
 #include "vmx_ops.h"
 
 /* More than msr.c will ever keep; the blob's list is bounded by it. */
-#define VMX_STATE_MAX_MSRS	64
 
 #define VMX_SHADOW_BITS	(VMCTL_SHADOW_STI | VMCTL_SHADOW_MOV_SS | VMCTL_SHADOW_NMI)
 
@@ -193,7 +192,9 @@ int vmx_get_state(struct vmctl_vcpu *vcpu, void *blob, u32 max)
 	p = vmx_state_add(&w, VMCTL_STATE_XCRS, sizeof(struct vmctl_xcrs));
 	if (p)
 		vmx_get_xcrs(vcpu, p);
+	vmx_vcpu_get(v);
 	vmx_state_get_msrs(v, &w);
+	err = vmx_vcpu_put() ?: err;
 	/* VMCTL_STATE_EVENTS: the pending-event state goes here (events.c). */
 	cpu = vmx_state_add(&w, VMCTL_STATE_CPU, sizeof(*cpu));
 	if (cpu) {
@@ -229,7 +230,8 @@ static bool vmx_sregs_pad_clear(const struct vmctl_sregs *s)
 	       !memchr_inv(s->idt.pad, 0, sizeof(s->idt.pad));
 }
 
-static int vmx_state_check_msrs(const struct vmctl_state_msrs *m)
+static int vmx_state_check_msrs(struct vmx_vcpu *v,
+				const struct vmctl_state_msrs *m)
 {
 	u32 i;
 
@@ -237,7 +239,8 @@ static int vmx_state_check_msrs(const struct vmctl_state_msrs *m)
 		return -EINVAL;
 	for (i = 0; i < m->nmsrs; i++)
 		if (m->entries[i].reserved ||
-		    vmx_state_check_msr(m->entries[i].index, m->entries[i].data))
+		    vmx_state_check_msr(v, m->entries[i].index,
+					m->entries[i].data))
 			return -EINVAL;
 	return 0;
 }
@@ -278,7 +281,7 @@ static int vmx_state_check_pending(const struct vmctl_state_pending *p)
 }
 
 /* Everything the single ioctls would refuse, before anything changes. */
-static int vmx_state_check(const struct vmx_state_parts *s)
+static int vmx_state_check(struct vmx_vcpu *v, const struct vmx_state_parts *s)
 {
 	const struct vmctl_sregs *sregs = s->data[VMCTL_STATE_SREGS];
 
@@ -293,7 +296,7 @@ static int vmx_state_check(const struct vmx_state_parts *s)
 		return -EINVAL;
 	if (s->data[VMCTL_STATE_XCRS] && vmx_check_xcrs(s->data[VMCTL_STATE_XCRS]))
 		return -EINVAL;
-	if (s->data[VMCTL_STATE_MSRS] && vmx_state_check_msrs(s->data[VMCTL_STATE_MSRS]))
+	if (s->data[VMCTL_STATE_MSRS] && vmx_state_check_msrs(v, s->data[VMCTL_STATE_MSRS]))
 		return -EINVAL;
 	if (s->data[VMCTL_STATE_CPU] && vmx_state_check_cpu(s->data[VMCTL_STATE_CPU]))
 		return -EINVAL;
@@ -338,8 +341,13 @@ static int vmx_state_apply(struct vmctl_vcpu *vcpu, const struct vmx_state_parts
 		err = err ?: vmx_set_debugregs(vcpu, s->data[VMCTL_STATE_DEBUGREGS]);
 	if (s->data[VMCTL_STATE_XSAVE])
 		vmx_write_xsave(v, s->data[VMCTL_STATE_XSAVE], sizeof(struct vmctl_xsave));
-	for (i = 0; msrs && i < msrs->nmsrs; i++)
-		vmx_state_set_msr(v, msrs->entries[i].index, msrs->entries[i].data);
+	if (msrs) {
+		vmx_vcpu_get(v);
+		for (i = 0; i < msrs->nmsrs; i++)
+			err = err ?: vmx_state_set_msr(v, msrs->entries[i].index,
+						       msrs->entries[i].data);
+		err = vmx_vcpu_put() ?: err;
+	}
 	if (cpu) {
 		vmx_vcpu_get(v);
 		vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY,
@@ -388,7 +396,7 @@ int vmx_set_state(struct vmctl_vcpu *vcpu, const void *blob, u32 len)
 	old_parts = parts + 1;
 	err = vmx_state_parse(blob, len, parts);
 	if (!err)
-		err = vmx_state_check(parts);
+		err = vmx_state_check(vcpu->arch, parts);
 	if (err)
 		goto out_parts;
 

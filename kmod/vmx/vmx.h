@@ -356,6 +356,7 @@ enum vmx_exit_action vmx_handle_vmcall(struct vmx_vcpu *v);
 void vmx_complete_hypercall(struct vmx_vcpu *v);
 
 /* state checks (state.c, debug.c, fpu.c, msr.c) and state_blob.c */
+#define VMX_STATE_MAX_MSRS	64	/* MSRs in a state blob, at most */
 int vmx_check_regs(const struct vmctl_regs *regs);
 int vmx_check_sregs(const struct vmctl_sregs *s);
 int vmx_check_debugregs(const struct vmctl_debugregs *d);
@@ -365,9 +366,9 @@ int vmx_check_xsave(const void *image);
 void vmx_read_xsave(struct vmx_vcpu *v, void *image, size_t size);
 void vmx_write_xsave(struct vmx_vcpu *v, const void *image, size_t size);
 unsigned int vmx_state_msr_list(u32 *indices, unsigned int max);
-int vmx_state_check_msr(u32 index, u64 val);
+int vmx_state_check_msr(struct vmx_vcpu *v, u32 index, u64 val);
 u64 vmx_state_get_msr(struct vmx_vcpu *v, u32 index);
-void vmx_state_set_msr(struct vmx_vcpu *v, u32 index, u64 val);
+int vmx_state_set_msr(struct vmx_vcpu *v, u32 index, u64 val);
 int vmx_get_debugregs(struct vmctl_vcpu *vcpu, struct vmctl_debugregs *d);
 int vmx_set_debugregs(struct vmctl_vcpu *vcpu, const struct vmctl_debugregs *d);
 int vmx_get_xsave(struct vmctl_vcpu *vcpu, struct vmctl_xsave *x);

@@ -270,7 +270,7 @@ struct vmctl_state_component {
  */
 struct vmctl_msr_entry {
 	__u32 index;
-	__u32 reserved;			/* 0 */
+	__u32 reserved;			/* must be 0 */
 	__u64 data;
 };
 
@@ -615,11 +615,7 @@ struct vmctl_cpuid {
 
 #define VMCTL_MAX_MSR_ENTRIES		256	/* per VMCTL_GET/SET_MSRS call */
 
-struct vmctl_msr_entry {
-	__u32 index;
-	__u32 reserved;			/* in: must be 0 */
-	__u64 data;
-};
+/* struct vmctl_msr_entry: see the vCPU state blob above. */
 
 struct vmctl_msrs {
 	__u32 nmsrs;			/* in: entries, 0 .. VMCTL_MAX_MSR_ENTRIES */
