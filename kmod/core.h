@@ -27,4 +27,12 @@ int vmctl_genl_vm_add(struct vmctl_vm *vm);
 void vmctl_genl_vm_del(struct vmctl_vm *vm);
 void vmctl_genl_announce(struct vmctl_vm *vm, enum vmctl_genl_event event);
 
+/* events.c: the events ioctls of a vCPU fd */
+long vmctl_vcpu_interrupt(struct vmctl_vcpu *vcpu, void __user *argp);
+long vmctl_vcpu_nmi(struct vmctl_vcpu *vcpu);
+long vmctl_vcpu_kick(struct vmctl_vcpu *vcpu);
+long vmctl_vcpu_get_events(struct vmctl_vcpu *vcpu, void __user *argp);
+long vmctl_vcpu_set_events(struct vmctl_vcpu *vcpu, void __user *argp);
+long vmctl_vcpu_set_hlt_mode(struct vmctl_vcpu *vcpu, void __user *argp);
+
 #endif /* VMCTL_KMOD_CORE_H */
