@@ -139,6 +139,7 @@ static const char *const exit_names[] = {
 	[VMCTL_EXIT_INTERNAL_ERROR]	= "INTERNAL_ERROR",
 	[VMCTL_EXIT_INTR]		= "INTR",
 	[VMCTL_EXIT_MMIO]		= "MMIO",
+	[VMCTL_EXIT_IRQ_WINDOW_OPEN]	= "IRQ_WINDOW_OPEN",
 };
 
 VMCTL_EXPORT const char *vmctl_exit_reason_name(uint32_t reason)
@@ -291,6 +292,10 @@ void vcpu_decode_exit(const struct vmctl_run *run, struct vmctl_exit *exit)
 		break;
 	case VMCTL_EXIT_INTR:
 		snprintf(exit->message, sizeof(exit->message), "interrupted by a signal");
+		break;
+	case VMCTL_EXIT_IRQ_WINDOW_OPEN:
+		snprintf(exit->message, sizeof(exit->message),
+			 "the guest can take an interrupt");
 		break;
 	case VMCTL_EXIT_MMIO:
 		snprintf(exit->message, sizeof(exit->message),
