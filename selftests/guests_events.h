@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The events guest (guests_events.S): a long-mode guest with its own IDT
+ * that records what its handlers saw, driven by events_test.c through
+ * ucall SYNC stages.
+ */
+#ifndef VMCTL_SELFTESTS_GUESTS_EVENTS_H
+#define VMCTL_SELFTESTS_GUESTS_EVENTS_H
+
+#define EV_IRQ_VECTOR	0x40	/* the external interrupt the host injects */
+#define EV_GP_CODE	0x1234	/* the #GP error code the host injects */
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+DECLARE_GUEST(ev_guest);
+/* instructions whose addresses the host expects in the records */
+extern const uint8_t ev_after_sti[], ev_window[], ev_gp_ret[], ev_bad_dr7[],
+	ev_nmi_ret[], ev_bp_insn[], ev_watch_next[], ev_after_hlt[],
+	ev_after_hlt2[];
+/* records (8 bytes each): counts, the last RIP pushed, R12, error code, DR6 */
+extern const uint8_t ev_irq_count[], ev_irq_rip[], ev_irq_r12[],
+	ev_gp_count[], ev_gp_rip[], ev_gp_code[], ev_nmi_count[], ev_nmi_rip[],
+	ev_db_count[], ev_db_rip[], ev_db_dr6[], ev_watch_rip[], ev_watch_var[];
+#endif
+
+#endif /* VMCTL_SELFTESTS_GUESTS_EVENTS_H */
