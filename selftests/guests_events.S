@@ -9,6 +9,8 @@
  *  5     after the #GP(EV_GP_CODE) the host set with SET_VCPU_EVENTS
  *  6     after the #GP(0) the kernel raises for a bad MOV to DR7
  *  7     after the NMI the host queued at stage 6
+ *  12, 13 an interrupt whose delivery pushes to memory no slot backs:
+ *        the exit in mid-delivery, then the interrupt delivered once
  *  9, 10 after HLTs that the host ends with a kick, a signal, an
  *        interrupt, and in VMCTL_HLT_EXIT mode
  *  11    after the guest's own instruction and data breakpoints
@@ -80,6 +82,13 @@ ev_bad_dr7:
 	.globl	ev_nmi_ret
 ev_nmi_ret:
 	SYNC 7
+	SYNC 12				/* the host moves RSP to memory no slot backs */
+	sti
+	nop
+	.globl	ev_after_unbacked
+ev_after_unbacked:
+	cli
+	SYNC 13
 
 
 	sti
