@@ -26,6 +26,8 @@ VMCTL_EXPORT int vmctl_vcpu_kick(struct vmctl_vcpu *vcpu)
 {
 	if (!vcpu)
 		return -EINVAL;
+	/* Before the kick, so that the run it ends sees it. */
+	__atomic_store_n(&vcpu->kicked, true, __ATOMIC_SEQ_CST);
 	return ioctl(vcpu->fd, VMCTL_KICK) < 0 ? -errno : 0;
 }
 

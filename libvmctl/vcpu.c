@@ -340,6 +340,8 @@ void vcpu_explain_ept_violation(const struct vmctl_vm *vm, struct vmctl_exit *ex
 
 static void vcpu_interrupted(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit)
 {
+	bool kicked;
+
 	memset(exit, 0, sizeof(*exit));
 	exit->reason = VMCTL_EXIT_INTR;
 	exit->count = vcpu->run->exit_count;
@@ -349,8 +351,10 @@ static void vcpu_interrupted(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit)
 	 */
 	__atomic_store_n(&vcpu->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
 	exit->requested = __atomic_exchange_n(&vcpu->exit_requested, false, __ATOMIC_SEQ_CST);
+	kicked = __atomic_exchange_n(&vcpu->kicked, false, __ATOMIC_SEQ_CST);
 	snprintf(exit->message, sizeof(exit->message), "%s",
 		 exit->requested ? "stopped by vmctl_vcpu_request_exit()" :
+		 kicked ? "stopped by vmctl_vcpu_kick() (or a signal)" :
 		 "interrupted by a signal");
 }
 

@@ -24,7 +24,7 @@
 #define LIBVMCTL_HEADER "include/vmctl/libvmctl.h"
 #endif
 
-#define MAX_FUNCS	64
+#define MAX_FUNCS	128
 #define MAX_ERRS	16
 #define NTRIGGERS	68	/* expect() calls in main() */
 

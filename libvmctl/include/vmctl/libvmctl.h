@@ -681,7 +681,8 @@ int vmctl_vm_load_elf(struct vmctl_vm *vm, const char *path, uint64_t *entry);
  * vmctl_vcpu_interrupt(), _nmi() and _kick() may be called from any
  * thread, also while another runs the vCPU.  Errors: -EINVAL vector >
  * 255 or NULL; -EEXIST one is queued and not delivered yet (see
- * vmctl_vcpu_ready_for_interrupt() and _request_irq_window()).
+ * vmctl_vcpu_ready_for_interrupt() and _request_irq_window()); -EIO this
+ * process did not create the VM.
  */
 int vmctl_vcpu_interrupt(struct vmctl_vcpu *vcpu, unsigned int vector);
 
@@ -710,7 +711,8 @@ bool vmctl_vcpu_ready_for_interrupt(struct vmctl_vcpu *vcpu);
 /*
  * VMCTL_HLT_WAIT (default): a HLT with interrupts enabled waits in the
  * kernel for an interrupt, a signal or a kick; VMCTL_HLT_EXIT: every HLT
- * ends the run with VMCTL_EXIT_HLT.  Errors: -EINVAL unknown mode.
+ * ends the run with VMCTL_EXIT_HLT.  Errors: -EINVAL unknown mode or
+ * NULL; -EBUSY the vCPU is running in another thread; -EIO.
  */
 int vmctl_vcpu_set_hlt_mode(struct vmctl_vcpu *vcpu, unsigned int mode);
 
