@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The events guest: long mode, its own IDT (vectors 1, 2, 13 and
+ * The events guest: long mode, its own IDT (vectors 2, 13 and
  * EV_IRQ_VECTOR), each handler recording what the CPU pushed.  Stages
  * (ucall SYNC n), with what the host does at each in events_test.c:
  *  1, 2  IF clear: the host queues EV_IRQ_VECTOR, which must wait
@@ -13,7 +13,6 @@
  *        the exit in mid-delivery, then the interrupt delivered once
  *  9, 10 after HLTs that the host ends with a kick, a signal, an
  *        interrupt, and in VMCTL_HLT_EXIT mode
- *  11    after the guest's own instruction and data breakpoints
  */
 #include "guests.h"
 #include "guests_events.h"
@@ -44,7 +43,6 @@
 	.section .rodata.guests, "a"
 	.code64
 GUEST(ev_guest)
-	SET_GATE 1, ev_db_handler
 	SET_GATE 2, ev_nmi_handler
 	SET_GATE 13, ev_gp_handler
 	SET_GATE EV_IRQ_VECTOR, ev_irq_handler
@@ -104,23 +102,6 @@ ev_after_hlt2:
 	cli
 	SYNC 10
 	hlt				/* IF clear: straight to user space */
-	/* the guest's own breakpoints: DR0 on an instruction, DR1 on data */
-	lea	ev_bp_insn(%rip), %rax
-	mov	%rax, %db0
-	lea	ev_watch_var(%rip), %rax
-	mov	%rax, %db1
-	mov	$0x00d00005, %eax	/* L0 exec 1 byte; L1 write 4 bytes */
-	mov	%rax, %db7
-	.globl	ev_bp_insn
-ev_bp_insn:
-	nop
-	movl	$0x5a5a5a5a, ev_watch_var(%rip)
-	.globl	ev_watch_next
-ev_watch_next:
-	xor	%eax, %eax
-	mov	%rax, %db7
-	SYNC 11
-	hlt
 
 ev_irq_handler:
 	push	%rax
@@ -155,26 +136,6 @@ ev_nmi_handler:
 	pop	%rax
 	iretq
 
-ev_db_handler:
-	push	%rax
-	push	%rbx
-	mov	16(%rsp), %rbx		/* RIP */
-	mov	%db6, %rax
-	or	%rax, ev_db_dr6(%rip)
-	test	$1, %al			/* B0: the instruction breakpoint (a fault) */
-	jz	1f
-	mov	%rbx, ev_db_rip(%rip)
-1:	test	$2, %al			/* B1: the data breakpoint (a trap) */
-	jz	2f
-	mov	%rbx, ev_watch_rip(%rip)
-2:	incq	ev_db_count(%rip)
-	xor	%eax, %eax
-	mov	%rax, %db6
-	orq	$0x10000, 32(%rsp)	/* RF: do not fault on the instruction again */
-	pop	%rbx
-	pop	%rax
-	iretq
-
 	.balign	16
 ev_idt:
 	.skip	256 * 16
@@ -191,10 +152,5 @@ ev_idtr:
 	RECORD(ev_gp_code)
 	RECORD(ev_nmi_count)
 	RECORD(ev_nmi_rip)
-	RECORD(ev_db_count)
-	RECORD(ev_db_rip)
-	RECORD(ev_db_dr6)
-	RECORD(ev_watch_rip)
-	RECORD(ev_watch_var)
 END(ev_guest)
 	.section .note.GNU-stack, "", @progbits

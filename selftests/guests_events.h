@@ -18,12 +18,11 @@
 DECLARE_GUEST(ev_guest);
 /* instructions whose addresses the host expects in the records */
 extern const uint8_t ev_after_sti[], ev_window[], ev_gp_ret[], ev_bad_dr7[],
-	ev_nmi_ret[], ev_after_unbacked[], ev_bp_insn[], ev_watch_next[], ev_after_hlt[],
+	ev_nmi_ret[], ev_after_unbacked[], ev_after_hlt[],
 	ev_after_hlt2[];
-/* records (8 bytes each): counts, the last RIP pushed, R12, error code, DR6 */
+/* records (8 bytes each): counts, the last RIP pushed, R12, error code */
 extern const uint8_t ev_irq_count[], ev_irq_rip[], ev_irq_r12[],
-	ev_gp_count[], ev_gp_rip[], ev_gp_code[], ev_nmi_count[], ev_nmi_rip[],
-	ev_db_count[], ev_db_rip[], ev_db_dr6[], ev_watch_rip[], ev_watch_var[];
+	ev_gp_count[], ev_gp_rip[], ev_gp_code[], ev_nmi_count[], ev_nmi_rip[];
 #endif
 
 #endif /* VMCTL_SELFTESTS_GUESTS_EVENTS_H */
