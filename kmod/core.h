@@ -40,5 +40,12 @@ long vmctl_vcpu_set_state(struct vmctl_vcpu *vcpu, void __user *argp);
 long vmctl_vcpu_get_msrs(struct vmctl_vcpu *vcpu, void __user *argp);
 long vmctl_vcpu_set_msrs(struct vmctl_vcpu *vcpu, void __user *argp);
 long vmctl_dev_get_msr_index_list(void __user *argp);
+/* events.c: the events ioctls of a vCPU fd */
+long vmctl_vcpu_interrupt(struct vmctl_vcpu *vcpu, void __user *argp);
+long vmctl_vcpu_nmi(struct vmctl_vcpu *vcpu);
+long vmctl_vcpu_kick(struct vmctl_vcpu *vcpu);
+long vmctl_vcpu_get_events(struct vmctl_vcpu *vcpu, void __user *argp);
+long vmctl_vcpu_set_events(struct vmctl_vcpu *vcpu, void __user *argp);
+long vmctl_vcpu_set_hlt_mode(struct vmctl_vcpu *vcpu, void __user *argp);
 
 #endif /* VMCTL_KMOD_CORE_H */

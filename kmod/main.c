@@ -364,6 +364,18 @@ static long vmctl_vcpu_ioctl(struct file *file, unsigned int cmd,
 		return vmctl_vcpu_get_msrs(vcpu, argp);
 	case VMCTL_SET_MSRS:
 		return vmctl_vcpu_set_msrs(vcpu, argp);
+	case VMCTL_INTERRUPT:
+		return vmctl_vcpu_interrupt(vcpu, argp);
+	case VMCTL_NMI:
+		return vmctl_vcpu_nmi(vcpu);
+	case VMCTL_KICK:
+		return vmctl_vcpu_kick(vcpu);
+	case VMCTL_GET_VCPU_EVENTS:
+		return vmctl_vcpu_get_events(vcpu, argp);
+	case VMCTL_SET_VCPU_EVENTS:
+		return vmctl_vcpu_set_events(vcpu, argp);
+	case VMCTL_SET_HLT_MODE:
+		return vmctl_vcpu_set_hlt_mode(vcpu, argp);
 	}
 	return -ENOTTY;
 }

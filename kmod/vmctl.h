@@ -163,6 +163,18 @@ struct vmctl_backend_ops {
 			u32 n);
 	/* Fills up to room indices; returns how many there are. */
 	u32 (*msr_index_list)(u32 *indices, u32 room);
+
+	/*
+	 * Events (VMCTL_CAP_EVENTS).  interrupt, nmi and kick are called
+	 * from any thread of the owner, without run_lock, also while RUN is
+	 * in progress; the others with run_lock held.
+	 */
+	int (*interrupt)(struct vmctl_vcpu *vcpu, u32 vector);
+	int (*nmi)(struct vmctl_vcpu *vcpu);
+	int (*kick)(struct vmctl_vcpu *vcpu);
+	int (*get_events)(struct vmctl_vcpu *vcpu, struct vmctl_vcpu_events *ev);
+	int (*set_events)(struct vmctl_vcpu *vcpu, const struct vmctl_vcpu_events *ev);
+	int (*set_hlt_mode)(struct vmctl_vcpu *vcpu, u32 mode);
 };
 
 extern const struct vmctl_backend_ops vmctl_vmx_ops;

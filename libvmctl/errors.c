@@ -240,6 +240,14 @@ const struct err_msg err_msgs[] = {
 	{ "vmctl_vcpu_run_loop", -ESHUTDOWN, REBOOTING },
 	{ "vmctl_vcpu_run_loop", -EIO, OWNER },
 
+	/* Events */
+	{ "vmctl_vcpu_interrupt", -EINVAL, "vector above 255, or a NULL handle" },
+	{ "vmctl_vcpu_interrupt", -EEXIST, "an interrupt is already queued and not delivered yet" },
+	{ "vmctl_vcpu_interrupt", -EIO, OWNER },
+	{ "vmctl_vcpu_set_hlt_mode", -EINVAL, "unknown HLT mode, or a NULL handle" },
+	{ "vmctl_vcpu_set_hlt_mode", -EBUSY, BUSY },
+	{ "vmctl_vcpu_set_hlt_mode", -EIO, OWNER },
+
 	/* Single registers */
 	{ "vmctl_vcpu_get_reg", -EINVAL, "unknown register, or a NULL argument" },
 	{ "vmctl_vcpu_get_reg", -EBUSY, BUSY },

@@ -128,6 +128,7 @@ struct vmctl_vcpu {
 	bool msr_pending;		/* last exit was an MSR access not yet answered */
 	bool shut_down;			/* it triple-faulted: RUN fails with -EINVAL */
 	bool exit_requested;		/* by vmctl_vcpu_request_exit(), not yet seen */
+	bool kicked;			/* by vmctl_vcpu_kick(), not yet seen */
 	/*
 	 * Register state fetched at most once per exit: a run loop that looks
 	 * at registers on every ucall should not pay an ioctl each time.  Only

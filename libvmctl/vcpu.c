@@ -144,6 +144,7 @@ static const char *const exit_names[] = {
 	[VMCTL_EXIT_INTR]		= "INTR",
 	[VMCTL_EXIT_MMIO]		= "MMIO",
 	[VMCTL_EXIT_HYPERCALL]		= "HYPERCALL",
+	[VMCTL_EXIT_IRQ_WINDOW_OPEN]	= "IRQ_WINDOW_OPEN",
 };
 
 VMCTL_EXPORT const char *vmctl_exit_reason_name(uint32_t reason)
@@ -388,6 +389,10 @@ void vcpu_decode_exit(const struct vmctl_run *run, struct vmctl_exit *exit)
 	case VMCTL_EXIT_INTR:
 		snprintf(exit->message, sizeof(exit->message), "interrupted by a signal");
 		break;
+	case VMCTL_EXIT_IRQ_WINDOW_OPEN:
+		snprintf(exit->message, sizeof(exit->message),
+			 "the guest can take an interrupt");
+		break;
 	case VMCTL_EXIT_MSR:
 		exit->msr.index = run->msr.index;
 		exit->msr.is_write = run->msr.direction == VMCTL_MSR_WRITE;
@@ -478,6 +483,8 @@ void vcpu_explain_ept_violation(const struct vmctl_vm *vm, struct vmctl_exit *ex
 
 static void vcpu_interrupted(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit)
 {
+	bool kicked;
+
 	memset(exit, 0, sizeof(*exit));
 	exit->reason = VMCTL_EXIT_INTR;
 	exit->count = vcpu->run->exit_count;
@@ -487,8 +494,10 @@ static void vcpu_interrupted(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit)
 	 */
 	__atomic_store_n(&vcpu->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
 	exit->requested = __atomic_exchange_n(&vcpu->exit_requested, false, __ATOMIC_SEQ_CST);
+	kicked = __atomic_exchange_n(&vcpu->kicked, false, __ATOMIC_SEQ_CST);
 	snprintf(exit->message, sizeof(exit->message), "%s",
 		 exit->requested ? "stopped by vmctl_vcpu_request_exit()" :
+		 kicked ? "stopped by vmctl_vcpu_kick() (or a signal)" :
 		 "interrupted by a signal");
 }
 

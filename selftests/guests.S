@@ -126,6 +126,7 @@ spin_flag_loop:
 	incl	OFF(spin_flag, spin_flag_count)
 	cmpb	$0, OFF(spin_flag, spin_flag_flag)
 	je	spin_flag_loop
+	cli			/* a HLT with IF set would wait in the kernel */
 spin_flag_loop_end:
 	hlt
 	jmp	spin_flag_loop		/* halting again and again once released */

@@ -26,8 +26,11 @@ static const struct vmx_control_want pin_want = {
 	 * its timer tick, IPIs (kicks, TLB shootdowns) and NMI watchdog.
 	 */
 	.required = PIN_EXTINT_EXITING | PIN_NMI_EXITING,
-	/* a backstop that bounds each stay in the guest (see vmx.c) */
-	.optional = PIN_PREEMPTION_TIMER,
+	/*
+	 * a backstop that bounds each stay in the guest (see vmx.c); the
+	 * CPU tracking NMI blocking for the guest (events.c)
+	 */
+	.optional = PIN_PREEMPTION_TIMER | PIN_VIRTUAL_NMIS,
 };
 
 static const struct vmx_control_want proc_want = {

@@ -98,6 +98,13 @@ static inline bool cpu_has_vmx_preemption_timer(void)
 	return vmx_caps.pin & PIN_PREEMPTION_TIMER;
 }
 
+/* NMI injection, NMI blocking and NMI-window exiting for the guest */
+static inline bool cpu_has_vmx_virtual_nmis(void)
+{
+	return (vmx_caps.pin & PIN_VIRTUAL_NMIS) &&
+	       (vmx_caps.proc_allowed1 & PROC_NMI_WINDOW_EXITING);
+}
+
 /* IA32_VMX_MISC[4:0]: the timer counts down once every 2^n TSC cycles. */
 static inline unsigned int vmx_preemption_timer_shift(void)
 {

@@ -31,12 +31,6 @@
 #define VMX_DR7_GD		BIT(13)		/* general detect */
 #define VMX_DR6_BD		BIT(13)		/* general detect hit */
 
-static void vmx_inject_exception(u32 vector)
-{
-	vmcs_write32(VMCS_ENTRY_INTR_INFO,
-		     vector | INTR_TYPE_HW_EXCEPTION | INTR_INFO_VALID);
-}
-
 /* DR4 and DR5 alias DR6 and DR7 unless CR4.DE makes them #UD. */
 static int vmx_dr_number(unsigned int dr)
 {
@@ -91,7 +85,7 @@ enum vmx_exit_action vmx_handle_dr_access(struct vmx_vcpu *v)
 	}
 	dr = vmx_dr_number(DR_QUAL_NUMBER(q));
 	if (dr < 0) {
-		vmx_inject_exception(X86_TRAP_UD);
+		vmx_queue_exception(v, X86_TRAP_UD, false, 0);
 		return ACTION_RESUME_GUEST;
 	}
 	/* General detect: the MOV becomes a #DB, and GD is cleared. */
@@ -99,7 +93,7 @@ enum vmx_exit_action vmx_handle_dr_access(struct vmx_vcpu *v)
 		v->dr6 = (v->dr6 & ~DR_TRAP_BITS) | VMX_DR6_BD;
 		v->dr7 = vmcs_readl(VMCS_GUEST_DR7) & ~VMX_DR7_GD;
 		vmcs_writel(VMCS_GUEST_DR7, v->dr7);
-		vmx_inject_exception(X86_TRAP_DB);
+		vmx_queue_exception(v, X86_TRAP_DB, false, 0);
 		return ACTION_RESUME_GUEST;
 	}
 	if (q & DR_QUAL_FROM_DR) {

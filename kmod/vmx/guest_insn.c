@@ -15,23 +15,6 @@
 #include "vmx_ops.h"
 
 /*
- * Until events.c lands: an exception for the next entry.  The error code
- * is delivered only in protected mode, as the CPU does.
- */
-void vmx_queue_exception(struct vmx_vcpu *v, u32 vector, bool has_error_code,
-			 u32 error_code)
-{
-	u32 info = vector | INTR_TYPE_HW_EXCEPTION | INTR_INFO_VALID;
-
-	if (has_error_code &&
-	    (vmcs_readl(VMCS_CR0_READ_SHADOW) & X86_CR0_PE)) {
-		info |= INTR_INFO_DELIVER_CODE;
-		vmcs_write32(VMCS_ENTRY_EXCEPTION_ERROR_CODE, error_code);
-	}
-	vmcs_write32(VMCS_ENTRY_INTR_INFO, info);
-}
-
-/*
  * VMXON, VMCLEAR, VMPTRLD, VMPTRST, VMREAD, VMWRITE, VMLAUNCH, VMRESUME,
  * VMXOFF, INVEPT, INVVPID, VMFUNC.
  */

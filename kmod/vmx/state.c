@@ -465,19 +465,6 @@ void vmx_skip_exiting_instruction(struct vmx_vcpu *v)
 	vmx_skip_instruction(v, vmcs_read32(VMCS_EXIT_INSTRUCTION_LEN));
 }
 
-/* Deliver #GP(0) to the guest at the next entry. */
-void vmx_inject_gp(struct vmx_vcpu *v)
-{
-	u32 info = X86_TRAP_GP | INTR_TYPE_HW_EXCEPTION | INTR_INFO_VALID;
-
-	/* Real mode delivers exceptions without an error code. */
-	if (vmcs_readl(VMCS_CR0_READ_SHADOW) & X86_CR0_PE) {
-		info |= INTR_INFO_DELIVER_CODE;
-		vmcs_write32(VMCS_ENTRY_EXCEPTION_ERROR_CODE, 0);
-	}
-	vmcs_write32(VMCS_ENTRY_INTR_INFO, info);
-}
-
 unsigned long vmx_read_gpr(struct vmx_vcpu *v, unsigned int reg)
 {
 	return reg == GPR_RSP ? vmcs_readl(VMCS_GUEST_RSP) : v->gpr[reg];

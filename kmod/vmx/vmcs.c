@@ -139,6 +139,11 @@ void vmx_set_entry_controls(struct vmx_vcpu *v, u32 ctls)
 	vmx_write_controls(&v->ctls.entry, VMCS_ENTRY_CONTROLS, ctls);
 }
 
+void vmx_set_proc_controls(struct vmx_vcpu *v, u32 ctls)
+{
+	vmx_write_controls(&v->ctls.proc, VMCS_PROC_CONTROLS, ctls);
+}
+
 /*
  * A fresh VMCS holds no known control words: write each once and start
  * the shadows from there.

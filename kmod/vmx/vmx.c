@@ -117,6 +117,7 @@ static void vmx_fill_caps(struct vmctl_caps *caps)
 		f |= VMCTL_CAP_PREEMPTION_TIMER;
 	f |= VMCTL_CAP_CPUID;
 	f |= VMCTL_CAP_MSR_POLICY;
+	f |= VMCTL_CAP_EVENTS;
 	caps->backend = VMCTL_BACKEND_VMX;
 	caps->features = f;
 	caps->guest_phys_bits = min_t(u32, boot_cpu_data.x86_phys_bits,
@@ -278,6 +279,7 @@ static int vmx_vcpu_create(struct vmctl_vcpu *vcpu)
 	vmctl_account_kernel_pages(1L << v->fpu_order);
 	vmx_init_fpu(v);
 	vmx_init_guest_msrs(v);
+	vmx_init_events(v);
 
 	v->vpid = vmx_alloc_vpid();
 
@@ -395,13 +397,6 @@ static enum vmx_exit_action handle_wbinvd(struct vmx_vcpu *v)
 	return ACTION_RESUME_GUEST;
 }
 
-static enum vmx_exit_action handle_hlt(struct vmx_vcpu *v)
-{
-	vmx_skip_exiting_instruction(v);
-	vmx_report_exit(v, VMCTL_EXIT_HLT);
-	return ACTION_EXIT_TO_USER;
-}
-
 typedef enum vmx_exit_action (*vmx_exit_handler_t)(struct vmx_vcpu *v);
 
 /*
@@ -414,7 +409,9 @@ static const vmx_exit_handler_t vmx_exit_handlers[VMX_NR_EXIT_REASONS] = {
 	[VMX_EXIT_EXTERNAL_INTERRUPT]	= handle_external_interrupt,
 	[VMX_EXIT_TRIPLE_FAULT]		= handle_triple_fault,
 	[VMX_EXIT_CPUID]		= vmx_handle_cpuid,
-	[VMX_EXIT_HLT]			= handle_hlt,
+	[VMX_EXIT_INTERRUPT_WINDOW]	= vmx_handle_irq_window,
+	[VMX_EXIT_NMI_WINDOW]		= vmx_handle_nmi_window,
+	[VMX_EXIT_HLT]			= vmx_handle_hlt,
 	[VMX_EXIT_VMCALL]		= vmx_handle_vmcall,
 	[VMX_EXIT_INVD]			= handle_wbinvd,
 	[VMX_EXIT_CR_ACCESS]		= vmx_handle_cr_access,
@@ -502,8 +499,13 @@ static enum vmx_exit_action vmx_enter_guest(struct vmx_vcpu *v)
 	 * way back to the run loop, which sees which it was.  A signal or
 	 * reschedule after this check comes with an IPI, which makes the
 	 * guest exit at once (other work waits for the next exit at most).
+	 * So does an event another thread posts once in_guest_mode is
+	 * visible (events.c); one posted before is seen here.
 	 */
-	if (unlikely(vmx_insn_failure_pending() || vmx_entry_work_pending())) {
+	smp_store_mb(v->in_guest_mode, true);
+	if (unlikely(vmx_insn_failure_pending() || vmx_entry_work_pending() ||
+		     (READ_ONCE(v->requests) & VMX_REQ_ARRIVALS))) {
+		WRITE_ONCE(v->in_guest_mode, false);
 		local_irq_enable();
 		vmx_fpu_save_guest(v);
 		return ACTION_RESUME_GUEST;
@@ -516,6 +518,7 @@ static enum vmx_exit_action vmx_enter_guest(struct vmx_vcpu *v)
 	vmx_spec_enter_guest(v);
 
 	entry = vmctl_vmx_vmenter(v->gpr, v->launched);
+	WRITE_ONCE(v->in_guest_mode, false);
 	vmx_msr_exit_guest(v);
 
 	v->cr2 = native_read_cr2();
@@ -533,6 +536,8 @@ static enum vmx_exit_action vmx_enter_guest(struct vmx_vcpu *v)
 		if (unlikely(vmx_exit_is_machine_check(v->exit_reason,
 						       v->exit_intr_info)))
 			vmx_raise_host_machine_check();
+		if (basic < 64 && (BIT_ULL(basic) & VMX_EXITS_DURING_DELIVERY))
+			vmx_save_idt_vectoring(v);
 		if (!(v->exit_reason & EXIT_REASON_ENTRY_FAILURE))
 			v->launched = true;
 	}
@@ -554,7 +559,7 @@ static enum vmx_exit_action vmx_enter_guest(struct vmx_vcpu *v)
 	return vmx_handle_exit(v);
 }
 
-static int vmx_vcpu_run(struct vmctl_vcpu *vcpu)
+static int __vmx_vcpu_run(struct vmctl_vcpu *vcpu)
 {
 	struct vmx_vcpu *v = vcpu->arch;
 	struct vmctl_run *run = vcpu->run;
@@ -606,6 +611,10 @@ static int vmx_vcpu_run(struct vmctl_vcpu *vcpu)
 			goto insn_failed;
 	}
 
+	v->want_irq_window = READ_ONCE(run->request_interrupt_window);
+	if (v->want_irq_window)
+		set_bit(VMX_REQ_EVENTS, &v->requests);
+
 	for (;;) {
 		/*
 		 * Signals, rescheduling and TIF_NOTIFY_RESUME work before each
@@ -617,6 +626,16 @@ static int vmx_vcpu_run(struct vmctl_vcpu *vcpu)
 		}
 		if (READ_ONCE(vmx_rebooting))
 			return -ESHUTDOWN;
+
+		/* Events, windows, HLT and kicks: off the fast path. */
+		if (unlikely(READ_ONCE(v->requests))) {
+			int ret = vmx_events_before_entry(v);
+
+			if (ret < 0)
+				return ret;
+			if (ret > 0)
+				goto out;
+		}
 
 		if (v->load_pdptes) {
 			/* PAE paging was turned on by the guest: fetch PDPTEs. */
@@ -678,6 +697,16 @@ out:
 	return 0;
 }
 
+static int vmx_vcpu_run(struct vmctl_vcpu *vcpu)
+{
+	int ret = __vmx_vcpu_run(vcpu);
+
+	/* With VT-x off for a reboot, the VMCS cannot be read. */
+	if (ret != -EIO)
+		vmx_events_fill_run(vcpu->arch);
+	return ret;
+}
+
 const struct vmctl_backend_ops vmctl_vmx_ops = {
 	.name		= "vmx",
 	.exit_reasons	= vmx_exit_reasons,
@@ -714,4 +743,10 @@ const struct vmctl_backend_ops vmctl_vmx_ops = {
 	.get_msrs	= vmx_get_msrs,
 	.set_msrs	= vmx_set_msrs,
 	.msr_index_list	= vmx_msr_index_list,
+	.interrupt	= vmx_vcpu_interrupt,
+	.nmi		= vmx_vcpu_nmi,
+	.kick		= vmx_vcpu_kick,
+	.get_events	= vmx_get_vcpu_events,
+	.set_events	= vmx_set_vcpu_events,
+	.set_hlt_mode	= vmx_set_hlt_mode,
 };

@@ -6,11 +6,13 @@
 #ifndef VMCTL_VMX_VMX_H
 #define VMCTL_VMX_VMX_H
 
+#include <linux/atomic.h>
 #include <linux/list.h>
 #include <linux/compiler.h>
 #include <linux/percpu.h>
 #include <linux/smp.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <asm/trapnr.h>
 
 #include "../vmctl.h"
@@ -135,6 +137,23 @@ struct vmx_vcpu {
 	unsigned long exit_qual;
 	u32 exit_intr_info;
 
+	/*
+	 * Events (events.c).  requests is the only field other threads
+	 * write (VMCTL_INTERRUPT, VMCTL_NMI, VMCTL_KICK set bits in it
+	 * atomically); irq is the queued interrupt, set by them only while
+	 * 0 and cleared only by the vCPU thread when it injects it.  The run
+	 * loop looks at events only while requests is not 0.
+	 */
+	unsigned long requests;		/* VMX_REQ_* */
+	atomic_t irq;			/* VMX_IRQ_QUEUED | vector, or 0 */
+	bool in_guest_mode;		/* kicks need an IPI */
+	bool nmi_pending;
+	bool halted;			/* HLT waits in the kernel */
+	bool hlt_exits;			/* VMCTL_HLT_EXIT */
+	bool want_irq_window;		/* run->request_interrupt_window */
+	bool triple_fault;		/* an exception while delivering #DF */
+	wait_queue_head_t halt_wq;
+
 	u64 user_exits;			/* RUN returned to user space */
 	/*
 	 * What this RUN reported in run->exit_reason.  The kernel never reads
@@ -247,6 +266,7 @@ void vmx_vcpu_load_slow(struct vmx_vcpu *v);
 void vmx_vcpu_get(struct vmx_vcpu *v);
 int vmx_vcpu_put(void);
 void vmx_set_entry_controls(struct vmx_vcpu *v, u32 ctls);
+void vmx_set_proc_controls(struct vmx_vcpu *v, u32 ctls);
 void vmx_setup_host_state(void);
 void vmx_setup_controls(struct vmx_vcpu *v);
 void vmx_dump_vmcs(struct vmx_vcpu *v);
@@ -298,8 +318,6 @@ int vmx_set_msrs(struct vmctl_vcpu *vcpu, const struct vmctl_msr_entry *e,
 u32 vmx_msr_index_list(u32 *indices, u32 room);
 
 /* guest_insn.c */
-void vmx_queue_exception(struct vmx_vcpu *v, u32 vector, bool has_error_code,
-			 u32 error_code);
 enum vmx_exit_action vmx_handle_vmx_insn(struct vmx_vcpu *v);
 enum vmx_exit_action vmx_handle_xsetbv(struct vmx_vcpu *v);
 
@@ -315,7 +333,6 @@ unsigned int vmx_cycles_khz(void);
 /* state.c */
 u64 vmx_get_cr4(void);
 void vmx_apply_efer(struct vmx_vcpu *v, u64 efer, u64 cr0);
-void vmx_inject_gp(struct vmx_vcpu *v);
 void vmx_write_pdptes(const u64 *pdpte);
 void vmx_reset_guest_state(struct vmx_vcpu *v);
 int vmx_get_regs(struct vmctl_vcpu *vcpu, struct vmctl_regs *regs);
@@ -325,7 +342,6 @@ int vmx_set_sregs(struct vmctl_vcpu *vcpu, const struct vmctl_sregs *sregs);
 bool vmx_guest_in_64bit_mode(struct vmx_vcpu *v);
 unsigned long vmx_read_gpr(struct vmx_vcpu *v, unsigned int reg);
 void vmx_write_gpr(struct vmx_vcpu *v, unsigned int reg, unsigned long val);
-void vmx_inject_gp(struct vmx_vcpu *v);
 void vmx_skip_instruction(struct vmx_vcpu *v, unsigned int len);
 void vmx_skip_exiting_instruction(struct vmx_vcpu *v);
 enum vmx_exit_action vmx_handle_cr_access(struct vmx_vcpu *v);
@@ -377,6 +393,44 @@ int vmx_get_xcrs(struct vmctl_vcpu *vcpu, struct vmctl_xcrs *x);
 int vmx_set_xcrs(struct vmctl_vcpu *vcpu, const struct vmctl_xcrs *x);
 int vmx_get_state(struct vmctl_vcpu *vcpu, void *blob, u32 max);
 int vmx_set_state(struct vmctl_vcpu *vcpu, const void *blob, u32 len);
+
+/* events.c */
+#define VMX_REQ_IRQ		0	/* VMCTL_INTERRUPT queued one */
+#define VMX_REQ_NMI		1	/* VMCTL_NMI */
+#define VMX_REQ_KICK		2	/* VMCTL_KICK: return to user space */
+#define VMX_REQ_EVENTS		3	/* the vCPU's own: events to look at */
+/* what other threads post; any of these wakes a halted vCPU */
+#define VMX_REQ_ARRIVALS	(BIT(VMX_REQ_IRQ) | BIT(VMX_REQ_NMI) | BIT(VMX_REQ_KICK))
+#define VMX_IRQ_QUEUED		0x100
+
+void vmx_init_events(struct vmx_vcpu *v);
+void vmx_queue_exception(struct vmx_vcpu *v, unsigned int vector,
+			 bool has_error_code, u32 error_code);
+void vmx_inject_gp(struct vmx_vcpu *v);
+void vmx_save_idt_vectoring(struct vmx_vcpu *v);
+int vmx_events_before_entry(struct vmx_vcpu *v);
+void vmx_events_fill_run(struct vmx_vcpu *v);
+enum vmx_exit_action vmx_handle_hlt(struct vmx_vcpu *v);
+enum vmx_exit_action vmx_handle_irq_window(struct vmx_vcpu *v);
+enum vmx_exit_action vmx_handle_nmi_window(struct vmx_vcpu *v);
+int vmx_vcpu_interrupt(struct vmctl_vcpu *vcpu, u32 vector);
+int vmx_vcpu_nmi(struct vmctl_vcpu *vcpu);
+int vmx_vcpu_kick(struct vmctl_vcpu *vcpu);
+int vmx_get_vcpu_events(struct vmctl_vcpu *vcpu, struct vmctl_vcpu_events *ev);
+int vmx_set_vcpu_events(struct vmctl_vcpu *vcpu, const struct vmctl_vcpu_events *ev);
+int vmx_set_hlt_mode(struct vmctl_vcpu *vcpu, u32 mode);
+
+/*
+ * Exits that can interrupt the delivery of an event through the guest's
+ * IDT (SDM "Information for VM Exits During Event Delivery"); only after
+ * these is the IDT-vectoring field read.  Instruction exits (CPUID, I/O,
+ * ...) never happen mid-delivery.
+ */
+#define VMX_EXITS_DURING_DELIVERY					\
+	(BIT_ULL(VMX_EXIT_EXCEPTION_NMI) | BIT_ULL(VMX_EXIT_EXTERNAL_INTERRUPT) | \
+	 BIT_ULL(VMX_EXIT_TASK_SWITCH) |					\
+	 BIT_ULL(VMX_EXIT_EPT_VIOLATION) | BIT_ULL(VMX_EXIT_EPT_MISCONFIG) | \
+	 BIT_ULL(VMX_EXIT_PREEMPTION_TIMER))
 
 /* entry_fail.c */
 bool vmx_precheck_guest_state(struct vmx_vcpu *v);

@@ -56,6 +56,8 @@ enum vmctl_backend {
  * every other RDMSR/WRMSR is a VMCTL_EXIT_MSR; VMCTL_GET/SET_MSRS work.
  */
 #define VMCTL_CAP_MSR_POLICY		(1ULL << 11)
+/* VMCTL_INTERRUPT, VMCTL_NMI, VMCTL_KICK, vCPU events, HLT in the kernel */
+#define VMCTL_CAP_EVENTS		(1ULL << 12)
 /* state: VMCALL exits as VMCTL_EXIT_HYPERCALL (run.hypercall) */
 #define VMCTL_CAP_HYPERCALLS		(1ULL << 14)
 
@@ -330,6 +332,12 @@ enum vmctl_exit_reason {
 	VMCTL_EXIT_MMIO			= 7,	/* decoded MMIO: run.mmio */
 	VMCTL_EXIT_MSR			= 8,	/* RDMSR/WRMSR the kernel leaves: run.msr */
 	VMCTL_EXIT_HYPERCALL		= 9,	/* guest VMCALL: run.hypercall */
+	/*
+	 * run.request_interrupt_window was set and the guest can take an
+	 * interrupt now (run.ready_for_interrupt_injection is 1): inject it
+	 * with VMCTL_INTERRUPT before the next RUN.
+	 */
+	VMCTL_EXIT_IRQ_WINDOW_OPEN	= 10,
 };
 
 /*
@@ -413,13 +421,28 @@ enum vmctl_mmio_failure {
 struct vmctl_run {
 	/* in */
 	__u8  immediate_exit;		/* set: RUN returns -EINTR before entering */
-	__u8  pad0[7];
+	/*
+	 * Set: RUN returns VMCTL_EXIT_IRQ_WINDOW_OPEN as soon as the guest
+	 * can take an external interrupt and none is pending (as KVM's).
+	 * Read once at the start of each RUN.
+	 */
+	__u8  request_interrupt_window;
+	__u8  pad0[6];
 
 	/* out */
 	__u32 exit_reason;		/* enum vmctl_exit_reason */
 	__u32 pad1;
 	__u64 exit_count;		/* exits delivered to user space so far */
-	__u64 reserved0[5];
+	/*
+	 * At every return from RUN: 1 if VMCTL_INTERRUPT now would be
+	 * delivered at the next entry (RFLAGS.IF set, no STI or MOV-SS
+	 * shadow, no interrupt pending and no event being delivered);
+	 * if_flag is the guest's RFLAGS.IF.
+	 */
+	__u8  ready_for_interrupt_injection;
+	__u8  if_flag;
+	__u8  pad2[6];
+	__u64 reserved0[4];
 
 	union {
 		/*
@@ -716,7 +739,8 @@ struct vmctl_msr_list {
 /*
  * vCPU fd.  A vCPU serves one ioctl at a time: any vCPU ioctl issued while
  * another thread is inside RUN or a register ioctl of the same vCPU fails
- * with -EBUSY instead of waiting.
+ * with -EBUSY instead of waiting.  Exceptions: VMCTL_INTERRUPT, VMCTL_NMI
+ * and VMCTL_KICK work from any thread of the owner at any time.
  */
 
 /*
@@ -849,6 +873,117 @@ struct vmctl_msr_list {
  */
 #define VMCTL_GET_MSRS		_IOWR(VMCTL_IOCTL_MAGIC, 0x34, struct vmctl_msrs)
 #define VMCTL_SET_MSRS		_IOW(VMCTL_IOCTL_MAGIC, 0x35, struct vmctl_msrs)
+
+/*
+ * Events (VMCTL_CAP_EVENTS).  VMCTL_INTERRUPT, VMCTL_NMI and VMCTL_KICK
+ * are the only vCPU ioctls that another thread may issue while RUN is in
+ * progress (they never return -EBUSY): a device model's timer thread
+ * injects with them.  Each wakes a vCPU halted in the kernel and makes
+ * one in guest mode exit at once so that the event is looked at.
+ *
+ * HLT: with RFLAGS.IF set, a guest's HLT waits in the kernel (sleeping,
+ * no CPU used) until an interrupt or NMI can be delivered, a signal
+ * arrives (RUN returns -EINTR, VMCTL_EXIT_INTR; the next RUN halts on)
+ * or VMCTL_KICK.  A HLT with IF clear and no NMI pending, which nothing
+ * but an NMI could wake, returns VMCTL_EXIT_HLT as it always did (so does
+ * every HLT after VMCTL_SET_HLT_MODE(VMCTL_HLT_EXIT), as KVM's without an
+ * in-kernel interrupt controller).  RIP is past the HLT in all cases.
+ */
+struct vmctl_interrupt {
+	__u32 vector;			/* in: 0-255 */
+	__u32 pad;			/* in: must be 0 */
+};
+
+/*
+ * Queues an external interrupt: delivered at the first entry at which
+ * RFLAGS.IF is set and no STI/MOV-SS shadow or event delivery blocks it
+ * (interrupt-window exiting waits for that).  Errors: -EINVAL vector >
+ * 255 or pad; -EEXIST an interrupt is already queued and not delivered
+ * (as KVM's with a split irqchip; KVM without one overwrites it): wait
+ * for run.ready_for_interrupt_injection or request the window.
+ */
+#define VMCTL_INTERRUPT		_IOW(VMCTL_IOCTL_MAGIC, 0x38, struct vmctl_interrupt)
+
+/*
+ * Queues an NMI, delivered once the guest does not block NMIs (its
+ * handler's IRET unblocks them; NMI-window exiting waits).  A second NMI
+ * while one is queued is merged with it.  Errors: -EOPNOTSUPP the CPU
+ * lacks virtual NMIs.
+ */
+#define VMCTL_NMI		_IO(VMCTL_IOCTL_MAGIC, 0x39)
+
+/*
+ * Makes the vCPU's current RUN, or its next one if none is in progress,
+ * return -EINTR with VMCTL_EXIT_INTR at once (leaving a HLT wait).  One
+ * kick ends one RUN.
+ */
+#define VMCTL_KICK		_IO(VMCTL_IOCTL_MAGIC, 0x3a)
+
+/* struct vmctl_vcpu_events.shadow */
+#define VMCTL_SHADOW_STI	(1U << 0)	/* the last instruction was STI */
+#define VMCTL_SHADOW_MOV_SS	(1U << 1)	/* ... MOV SS or POP SS */
+
+/* struct vmctl_vcpu_events.exception_soft */
+#define VMCTL_EXCEPTION_HARD	0	/* an exception the CPU raised */
+#define VMCTL_EXCEPTION_SOFT	1	/* INT3 (#BP) or INTO (#OF) */
+#define VMCTL_EXCEPTION_ICEBP	2	/* INT1 (#DB) */
+
+/*
+ * Events of a vCPU, as KVM_GET/SET_VCPU_EVENTS without the payload
+ * capability: an event the next entry delivers (queued by the kernel, by
+ * SET, or interrupted mid-delivery by an exit) is "injected"; one still
+ * waiting for the guest to accept it is "pending".  At most one event
+ * is injected.  Every __u8 flag is 0 or 1.
+ */
+struct vmctl_vcpu_events {
+	struct {
+		__u8  injected;
+		__u8  pending;		/* GET: always 0; SET: same as injected */
+		__u8  nr;		/* 0-31, not 2 (NMI) */
+		__u8  has_error_code;	/* must match nr: 8, 10-14, 17, 21 */
+		__u32 error_code;
+	} exception;
+	struct {
+		__u8  injected;
+		__u8  pending;		/* VMCTL_INTERRUPT queued it */
+		__u8  nr;
+		__u8  soft;		/* injected: an INT n being re-delivered */
+	} interrupt;
+	struct {
+		__u8  injected;
+		__u8  pending;
+		__u8  masked;		/* blocked until the guest's IRET */
+		__u8  pad;
+	} nmi;
+	__u8  shadow;			/* VMCTL_SHADOW_*; STI needs RFLAGS.IF */
+	__u8  exception_soft;		/* VMCTL_EXCEPTION_*, with exception.injected */
+	__u8  instruction_len;		/* 1-15 for a soft event, else 0 */
+	__u8  pad;
+	__u32 flags;			/* in: must be 0 */
+	__u64 reserved[4];		/* in: must be 0 */
+};
+
+/*
+ * GET: the vCPU's events.  SET: replaces them.  Errors: -EINVAL a flag
+ * not 0 or 1, pad/flags/reserved not 0, more than one event injected, an
+ * exception vector > 31 or 2, has_error_code not matching the vector, a
+ * soft event without instruction_len 1-15 (or a length without one),
+ * both shadows, an STI shadow with RFLAGS.IF clear, an NMI injected or
+ * pending without virtual-NMI support.  On error nothing changes.
+ */
+#define VMCTL_GET_VCPU_EVENTS	_IOR(VMCTL_IOCTL_MAGIC, 0x3b, struct vmctl_vcpu_events)
+#define VMCTL_SET_VCPU_EVENTS	_IOW(VMCTL_IOCTL_MAGIC, 0x3c, struct vmctl_vcpu_events)
+
+#define VMCTL_HLT_WAIT		0	/* default: HLT waits in the kernel (above) */
+#define VMCTL_HLT_EXIT		1	/* every HLT returns VMCTL_EXIT_HLT */
+
+struct vmctl_hlt_mode {
+	__u32 mode;			/* in: VMCTL_HLT_* */
+	__u32 pad;			/* in: must be 0 */
+};
+
+/* Errors: -EINVAL unknown mode or pad not 0. */
+#define VMCTL_SET_HLT_MODE	_IOW(VMCTL_IOCTL_MAGIC, 0x3d, struct vmctl_hlt_mode)
 
 /* ------------------------------------------------------------------------ */
 /* Statistics: the generic-netlink family VMCTL_GENL_NAME                     */

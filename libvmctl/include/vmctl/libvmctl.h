@@ -1017,6 +1017,52 @@ int vmctl_vcpu_set_cpuid(struct vmctl_vcpu *vcpu,
 int vmctl_vcpu_get_cpuid(struct vmctl_vcpu *vcpu, struct vmctl_cpuid_table *table);
 
 /* ------------------------------------------------------------------------ */
+/* Events: interrupts, NMIs, kicks, HLT                                       */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Queues external interrupt vector (0-255) for the guest: delivered as
+ * soon as it can take one (RFLAGS.IF set, no STI/MOV-SS shadow); a vCPU
+ * halted in the kernel wakes.  Unlike the other vCPU calls,
+ * vmctl_vcpu_interrupt(), _nmi() and _kick() may be called from any
+ * thread, also while another runs the vCPU.  Errors: -EINVAL vector >
+ * 255 or NULL; -EEXIST one is queued and not delivered yet (see
+ * vmctl_vcpu_ready_for_interrupt() and _request_irq_window()); -EIO this
+ * process did not create the VM.
+ */
+int vmctl_vcpu_interrupt(struct vmctl_vcpu *vcpu, unsigned int vector);
+
+/* Queues an NMI (merged with one already queued).  -EOPNOTSUPP: no virtual NMIs. */
+int vmctl_vcpu_nmi(struct vmctl_vcpu *vcpu);
+
+/*
+ * Ends the vCPU's current run (or its next one) at once: vmctl_vcpu_run()
+ * returns -EINTR with exit->reason VMCTL_EXIT_INTR.  Any thread.
+ */
+int vmctl_vcpu_kick(struct vmctl_vcpu *vcpu);
+
+/* The kernel's struct vmctl_vcpu_events (see <linux/vmctl.h>). */
+int vmctl_vcpu_get_events(struct vmctl_vcpu *vcpu, struct vmctl_vcpu_events *events);
+int vmctl_vcpu_set_events(struct vmctl_vcpu *vcpu, const struct vmctl_vcpu_events *events);
+
+/*
+ * on: runs end with VMCTL_EXIT_IRQ_WINDOW_OPEN as soon as the guest can
+ * take an interrupt and none is queued.  Stays set until turned off.
+ */
+void vmctl_vcpu_request_irq_window(struct vmctl_vcpu *vcpu, bool on);
+
+/* After a run: would vmctl_vcpu_interrupt() be delivered at the next entry? */
+bool vmctl_vcpu_ready_for_interrupt(struct vmctl_vcpu *vcpu);
+
+/*
+ * VMCTL_HLT_WAIT (default): a HLT with interrupts enabled waits in the
+ * kernel for an interrupt, a signal or a kick; VMCTL_HLT_EXIT: every HLT
+ * ends the run with VMCTL_EXIT_HLT.  Errors: -EINVAL unknown mode or
+ * NULL; -EBUSY the vCPU is running in another thread; -EIO.
+ */
+int vmctl_vcpu_set_hlt_mode(struct vmctl_vcpu *vcpu, unsigned int mode);
+
+/* ------------------------------------------------------------------------ */
 /* Guest-to-host calls                                                        */
 /* ------------------------------------------------------------------------ */
 
