@@ -192,7 +192,8 @@ static void check_reinjection(void)
 	tap_ok(ok && !err, "stage 12: RSP above the memory, interrupt queued (%d)", err);
 	err = vmctl_vcpu_run(t.vcpu, &exit);
 	tap_ok(!err && exit.reason == VMCTL_EXIT_INTERNAL_ERROR &&
-	       exit.internal.suberror == VMCTL_INTERNAL_EPT_VIOLATION &&
+	       exit.internal.suberror == VMCTL_INTERNAL_MMIO_FAILED &&
+	       exit.internal.data[2] == VMCTL_MMIO_WRONG_ACCESS &&
 	       exit.internal.data[0] >= EV_MEM_SIZE && exit.internal.data[0] < EV_MEM_SIZE + 0x10000,
 	       "its delivery stops at an EPT violation below the new RSP (%s)", exit.message);
 	memset(&ev, 0, sizeof(ev));

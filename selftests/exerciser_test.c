@@ -815,7 +815,14 @@ static pthread_mutex_t violation_lock = PTHREAD_MUTEX_INITIALIZER;
 static void runner_violation(struct runner *rn, const char *what, long ret)
 {
 	pthread_mutex_lock(&violation_lock);
-	if (!rn->violations++)
+	if (!rn->violations++ && rn->run->exit_reason == VMCTL_EXIT_INTERNAL_ERROR)
+		snprintf(rn->first, sizeof(rn->first),
+			 "%s: %ld (%s), internal error %u, data 0x%llx 0x%llx 0x%llx", what,
+			 ret, ret < 0 ? strerror(-ret) : "ok", rn->run->internal.suberror,
+			 (unsigned long long)rn->run->internal.data[0],
+			 (unsigned long long)rn->run->internal.data[1],
+			 (unsigned long long)rn->run->internal.data[2]);
+	else if (rn->violations == 1)
 		snprintf(rn->first, sizeof(rn->first), "%s: %ld (%s), exit reason %u%s%.*s", what,
 			 ret, ret < 0 ? strerror(-ret) : "ok", rn->run->exit_reason,
 			 rn->run->exit_reason == VMCTL_EXIT_FAIL_ENTRY ? ": " : "",
@@ -901,9 +908,20 @@ static void runner_set_state(struct runner *rn, bool spin)
 	if (!spin && chance(r, 10))
 		regs.rflags ^= 1ULL << rnd_below(r, 64);
 	if (spin) {
+		struct vmctl_vcpu_events no_events = { 0 };
+
 		regs.rip = SPIN_IP;
 		rn->mem[SPIN_CS * 16 + SPIN_IP] = 0xeb;		/* jmp . */
 		rn->mem[SPIN_CS * 16 + SPIN_IP + 1] = 0xfe;
+		/*
+		 * Registers do not touch events: an event whose delivery the
+		 * last random guest's exit interrupted would be delivered
+		 * first, through that guest's random IVT.
+		 */
+		ret = sys_ioctl(rn->vcpu_fd, VMCTL_SET_VCPU_EVENTS,
+				(unsigned long)&no_events);
+		if (ret)
+			runner_violation(rn, "SET_VCPU_EVENTS of no events", ret);
 	}
 	ret = sys_ioctl(rn->vcpu_fd, VMCTL_SET_REGS, (unsigned long)&regs);
 	if (ret != (rflags_valid(regs.rflags) ? 0 : -EINVAL))

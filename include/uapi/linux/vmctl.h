@@ -970,6 +970,9 @@ struct vmctl_vcpu_events {
  * soft event without instruction_len 1-15 (or a length without one),
  * both shadows, an STI shadow with RFLAGS.IF clear, an NMI injected or
  * pending without virtual-NMI support.  On error nothing changes.
+ * SET_REGS and SET_SREGS leave events alone (an event whose delivery an
+ * exit interrupted is still delivered at the next entry): clear them
+ * with SET_VCPU_EVENTS when the state written is unrelated.
  */
 #define VMCTL_GET_VCPU_EVENTS	_IOR(VMCTL_IOCTL_MAGIC, 0x3b, struct vmctl_vcpu_events)
 #define VMCTL_SET_VCPU_EVENTS	_IOW(VMCTL_IOCTL_MAGIC, 0x3c, struct vmctl_vcpu_events)
