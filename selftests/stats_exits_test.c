@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Exact counters for every kind of exit a device model sees: one guest
- * makes N port writes, M MMIO accesses (writes and reads to memory no
- * slot backs, answered by a libvmctl MMIO handler), K VMCALLs (answered by
- * a hypercall handler) and takes J interrupts the host injects while its
- * IF is set.  The counts are this file's, written into the guest before it
- * runs; the handlers and the guest's own records first prove that the
- * guest did as told, then io_exits, mmio_exits, hypercalls and
- * injected_irqs must match them exactly, per VM and per vCPU, through
+ * Exact counters for every kind of exit a device model sees: a guest makes
+ * N port writes, M MMIO accesses (writes and reads to memory no slot
+ * backs, answered by a libvmctl MMIO handler), K VMCALLs (answered by a
+ * hypercall handler) and takes J interrupts the host injects while its IF
+ * is set.  Two vCPUs run it, one after the other, each with its own plan.
+ * The counts are this file's, written into the guests before they run;
+ * the handlers and the guests' own records first prove that each guest
+ * did as told, then io_exits, mmio_exits, hypercalls and injected_irqs
+ * must match the plans exactly, per vCPU and summed per VM, through
  * libvmctl (netlink), `vmctl stats --json -v` and `vmtop -b --json` (which
  * shows the per-VM totals beside its rates; it has no per-vCPU view).
  */
@@ -21,14 +22,29 @@
 #include "guests_stats.h"
 #include "test_util.h"
 
-/* Not all equal, so that one counter standing in for another shows. */
-static const uint32_t plan[STATS_NR_COUNTS] = {
-	[STATS_OUTS]		= 37,
-	[STATS_MMIO_WRITES]	= 23,
-	[STATS_MMIO_READS]	= 19,
-	[STATS_HYPERCALLS]	= 29,
-	[STATS_IRQS]		= 11,
+/*
+ * What each vCPU's guest is to do; not all equal, within a vCPU or across,
+ * so that one counter or vCPU standing in for another shows.
+ */
+static const uint32_t plan[2][STATS_NR_COUNTS] = {
+	{
+		[STATS_OUTS]		= 37,
+		[STATS_MMIO_WRITES]	= 23,
+		[STATS_MMIO_READS]	= 19,
+		[STATS_HYPERCALLS]	= 29,
+		[STATS_IRQS]		= 11,
+	}, {
+		[STATS_OUTS]		= 5,
+		[STATS_MMIO_WRITES]	= 8,
+		[STATS_MMIO_READS]	= 2,
+		[STATS_HYPERCALLS]	= 13,
+		[STATS_IRQS]		= 3,
+	},
 };
+
+/* Where each vCPU's copy of the guest and its stack are. */
+static const uint64_t load_gpa[2] = { GUEST_LOAD_ADDR, 0x20000 };
+static const uint64_t stack_top[2] = { GUEST_STACK_TOP, 0x70000 };
 
 #define MEM_SIZE	(4 << 20)
 #define MAP_SIZE	(8 << 20)	/* covers STATS_MMIO_GPA */
@@ -89,58 +105,51 @@ static int on_hypercall(struct vmctl_vcpu *vcpu, uint64_t nr, const uint64_t arg
 	return 0;
 }
 
-static uint64_t record(struct tvm *t, const uint8_t *label)
+/* A record of vCPU n's copy of the guest. */
+static uint64_t record(struct tvm *t, unsigned int n, const uint8_t *label)
 {
 	uint64_t v;
 
-	memcpy(&v, GUEST_PTR(t, stats_mix, label), sizeof(v));
+	memcpy(&v, t->mem + load_gpa[n] + (label - stats_mix_begin), sizeof(v));
 	return v;
 }
 
-static void start_guest(struct tvm *t, struct seen *seen)
+static void start_guest(struct tvm *t, struct vmctl_vcpu *vcpu, unsigned int n)
 {
 	struct vmctl_long_mode lm = {
 		.tables_gpa = GUEST_TABLES,
 		.map_size = MAP_SIZE,
-		.entry = GUEST_LOAD_ADDR,
-		.stack = GUEST_STACK_TOP,
+		.entry = load_gpa[n],
+		.stack = stack_top[n],
 	};
 	unsigned int i;
 	int err;
 
-	tvm_create(t, MEM_SIZE);
-	err = vmctl_vm_set_name(t->vm, VM_NAME);
+	err = vmctl_vm_write(t->vm, load_gpa[n], stats_mix_begin,
+			     stats_mix_end - stats_mix_begin);
 	if (!err)
-		err = vmctl_vm_write(t->vm, GUEST_LOAD_ADDR, stats_mix_begin,
-				     stats_mix_end - stats_mix_begin);
-	if (!err)
-		err = vmctl_vcpu_setup_long_mode(t->vcpu, &lm);
-	if (!err)
-		err = vmctl_vm_pio_register(t->vm, STATS_PORT, 1, on_pio, seen);
-	if (!err)
-		err = vmctl_vm_mmio_register(t->vm, STATS_MMIO_GPA, 0x1000, on_mmio, seen);
-	if (!err)
-		err = vmctl_vm_hypercall_register(t->vm, on_hypercall, seen);
+		err = vmctl_vcpu_setup_long_mode(vcpu, &lm);
 	if (err)
-		tap_bail("setting up the guest: %s", vmctl_strerror(err));
+		tap_bail("loading vCPU %u's guest: %s", n, vmctl_strerror(err));
 	for (i = 0; i < STATS_NR_COUNTS; i++)
-		guest_write32(GUEST_PTR(t, stats_mix, stats_mix_counts) + 4 * i, plan[i]);
+		guest_write32(t->mem + load_gpa[n] + (stats_mix_counts - stats_mix_begin) + 4 * i,
+			      plan[n][i]);
 }
 
-/* Runs the guest to its HLT, injecting one interrupt at each SYNC. */
-static void run_guest(struct tvm *t, unsigned int *syncs, unsigned int *dones)
+/* Runs a guest to its HLT, injecting one interrupt at each SYNC. */
+static void run_guest(struct vmctl_vcpu *vcpu, unsigned int *syncs, unsigned int *dones)
 {
 	struct vmctl_exit exit;
 	struct ucall uc;
 	int err;
 
 	for (;;) {
-		err = vmctl_vcpu_run_loop(t->vcpu, &exit);
+		err = vmctl_vcpu_run_loop(vcpu, &exit);
 		if (err)
 			tap_bail("run: %s", vmctl_strerror(err));
 		if (exit.reason == VMCTL_EXIT_HLT)
 			return;
-		if (!ucall_get(t->vcpu, &exit, &uc))
+		if (!ucall_get(vcpu, &exit, &uc))
 			tap_bail("unexpected exit: %s", exit.message);
 		if (uc.code == UCALL_DONE) {
 			++*dones;
@@ -149,9 +158,53 @@ static void run_guest(struct tvm *t, unsigned int *syncs, unsigned int *dones)
 		if (uc.code != UCALL_SYNC)
 			tap_bail("unexpected ucall %u", uc.code);
 		++*syncs;
-		err = vmctl_vcpu_interrupt(t->vcpu, STATS_IRQ_VECTOR);
+		err = vmctl_vcpu_interrupt(vcpu, STATS_IRQ_VECTOR);
 		if (err)
 			tap_bail("vmctl_vcpu_interrupt: %s", vmctl_strerror(err));
+	}
+}
+
+/*
+ * Runs vCPU n's guest (one after the other: the handlers' counts are
+ * then vCPU n's alone) and checks that it did as planned.
+ */
+static void run_and_check(struct tvm *t, struct vmctl_vcpu *vcpu, unsigned int n,
+			  struct seen *seen)
+{
+	const uint32_t *p = plan[n];
+	unsigned int syncs = 0, dones = 0;
+
+	memset(seen, 0, sizeof(*seen));
+	run_guest(vcpu, &syncs, &dones);
+	tap_ok(seen->outs == p[STATS_OUTS] && seen->mmio_writes == p[STATS_MMIO_WRITES] &&
+	       seen->mmio_reads == p[STATS_MMIO_READS] &&
+	       seen->hypercalls == p[STATS_HYPERCALLS] && !seen->bad,
+	       "vCPU %u's handlers: %" PRIu64 " OUTs, %" PRIu64 " MMIO writes, %" PRIu64
+	       " MMIO reads, %" PRIu64 " hypercalls, %" PRIu64 " strays", n, seen->outs,
+	       seen->mmio_writes, seen->mmio_reads, seen->hypercalls, seen->bad);
+	tap_ok(record(t, n, stats_mix_read_sum) == (uint64_t)p[STATS_MMIO_READS] * MMIO_VALUE &&
+	       record(t, n, stats_mix_hc_sum) == (uint64_t)p[STATS_HYPERCALLS] * HC_ANSWER,
+	       "vCPU %u's guest read every MMIO value and hypercall answer given", n);
+	tap_ok(syncs == p[STATS_IRQS] && dones == 1 &&
+	       record(t, n, stats_mix_irq_count) == p[STATS_IRQS],
+	       "vCPU %u: %u interrupts injected at %u SYNCs, the guest's handler took %" PRIu64,
+	       n, p[STATS_IRQS], syncs, record(t, n, stats_mix_irq_count));
+}
+
+/* The four counters checked, as the plan for vCPU n (or both, n = 2) wants them. */
+static void planned(unsigned int n, uint64_t want[4])
+{
+	unsigned int i;
+
+	memset(want, 0, 4 * sizeof(*want));
+	for (i = 0; i < 2; i++) {
+		if (n != 2 && n != i)
+			continue;
+		/* Every ucall is a port write too: one SYNC per interrupt, one DONE. */
+		want[0] += plan[i][STATS_OUTS] + plan[i][STATS_IRQS] + 1;
+		want[1] += plan[i][STATS_MMIO_WRITES] + plan[i][STATS_MMIO_READS];
+		want[2] += plan[i][STATS_HYPERCALLS];
+		want[3] += plan[i][STATS_IRQS];
 	}
 }
 
@@ -208,47 +261,58 @@ static void check_json(const char *what, const char *json, unsigned int nth,
 	       want[2], want[3]);
 }
 
+static void check_counters(const char *what, const uint64_t *counters, const uint64_t want[4])
+{
+	uint64_t got[4] = {
+		counters[VMCTL_STAT_IO_EXITS], counters[VMCTL_STAT_MMIO_EXITS],
+		counters[VMCTL_STAT_HYPERCALLS], counters[VMCTL_STAT_INJECTED_IRQS],
+	};
+
+	tap_ok(!memcmp(got, want, sizeof(got)),
+	       "%s: io_exits %" PRIu64 ", mmio_exits %" PRIu64 ", hypercalls %" PRIu64
+	       ", injected_irqs %" PRIu64 " (want %" PRIu64 ", %" PRIu64 ", %" PRIu64 ", %"
+	       PRIu64 ")", what, got[0], got[1], got[2], got[3], want[0], want[1], want[2],
+	       want[3]);
+}
+
 int main(void)
 {
-	uint64_t want[4], c_vm[4], c_vcpu[4];
-	unsigned int syncs = 0, dones = 0, r, io_reason = 0, ept_reason = 0, vmcall_reason = 0;
+	uint64_t want[3][4];
+	unsigned int r, n, io_reason = 0, ept_reason = 0, vmcall_reason = 0;
 	struct vmctl_vm_stats *s = NULL;
+	struct vmctl_vcpu *vcpus[2];
 	struct vmctl_stats *stats;
 	struct vmctl_vm_list *list;
-	struct seen seen = { 0 };
+	struct seen seen;
 	char cmd[128], json[16384];
 	long id = -1;
 	struct tvm t;
 	size_t i;
 	int err;
 
-	tap_plan(10);
+	tap_plan(15);
 	err = vmctl_stats_open(&stats);
 	if (err)
 		tap_bail("no statistics family: %s", vmctl_strerror_call("vmctl_stats_open", err));
-	start_guest(&t, &seen);
-	run_guest(&t, &syncs, &dones);
-
-	/* The guest did what it was told, as its devices and records saw it. */
-	tap_ok(seen.outs == plan[STATS_OUTS] && seen.mmio_writes == plan[STATS_MMIO_WRITES] &&
-	       seen.mmio_reads == plan[STATS_MMIO_READS] &&
-	       seen.hypercalls == plan[STATS_HYPERCALLS] && !seen.bad,
-	       "handlers: %" PRIu64 " OUTs, %" PRIu64 " MMIO writes, %" PRIu64 " MMIO reads, %"
-	       PRIu64 " hypercalls, %" PRIu64 " strays", seen.outs, seen.mmio_writes,
-	       seen.mmio_reads, seen.hypercalls, seen.bad);
-	tap_ok(record(&t, stats_mix_read_sum) == (uint64_t)plan[STATS_MMIO_READS] * MMIO_VALUE &&
-	       record(&t, stats_mix_hc_sum) == (uint64_t)plan[STATS_HYPERCALLS] * HC_ANSWER,
-	       "the guest read every MMIO value and hypercall answer the handlers gave");
-	tap_ok(syncs == plan[STATS_IRQS] && dones == 1 &&
-	       record(&t, stats_mix_irq_count) == plan[STATS_IRQS],
-	       "%u interrupts injected at %u SYNCs, the guest's handler took %" PRIu64,
-	       plan[STATS_IRQS], syncs, record(&t, stats_mix_irq_count));
-
-	/* Every ucall is a port write too: one SYNC per interrupt, one DONE. */
-	want[0] = plan[STATS_OUTS] + plan[STATS_IRQS] + 1;
-	want[1] = plan[STATS_MMIO_WRITES] + plan[STATS_MMIO_READS];
-	want[2] = plan[STATS_HYPERCALLS];
-	want[3] = plan[STATS_IRQS];
+	tvm_create(&t, MEM_SIZE);
+	vcpus[0] = t.vcpu;
+	err = vmctl_vcpu_create(t.vm, 1, &vcpus[1]);
+	if (!err)
+		err = vmctl_vm_set_name(t.vm, VM_NAME);
+	if (!err)
+		err = vmctl_vm_pio_register(t.vm, STATS_PORT, 1, on_pio, &seen);
+	if (!err)
+		err = vmctl_vm_mmio_register(t.vm, STATS_MMIO_GPA, 0x1000, on_mmio, &seen);
+	if (!err)
+		err = vmctl_vm_hypercall_register(t.vm, on_hypercall, &seen);
+	if (err)
+		tap_bail("setting up the VM: %s", vmctl_strerror(err));
+	for (n = 0; n < 2; n++) {
+		start_guest(&t, vcpus[n], n);
+		run_and_check(&t, vcpus[n], n, &seen);
+		planned(n, want[n]);
+	}
+	planned(2, want[2]);
 
 	err = vmctl_stats_list_vms(stats, &list);
 	for (i = 0; !err && i < list->count; i++)
@@ -258,27 +322,21 @@ int main(void)
 	if (!err)
 		free(list);
 	err = id >= 0 ? vmctl_stats_read_vm(stats, id, &s) : -ENOENT;
-	if (err || s->nr_vcpus != 1)
-		tap_bail("no statistics of %s: %d", VM_NAME, err);
-	c_vm[0] = s->vm.counters[VMCTL_STAT_IO_EXITS];
-	c_vm[1] = s->vm.counters[VMCTL_STAT_MMIO_EXITS];
-	c_vm[2] = s->vm.counters[VMCTL_STAT_HYPERCALLS];
-	c_vm[3] = s->vm.counters[VMCTL_STAT_INJECTED_IRQS];
-	c_vcpu[0] = s->vcpus[0].counters[VMCTL_STAT_IO_EXITS];
-	c_vcpu[1] = s->vcpus[0].counters[VMCTL_STAT_MMIO_EXITS];
-	c_vcpu[2] = s->vcpus[0].counters[VMCTL_STAT_HYPERCALLS];
-	c_vcpu[3] = s->vcpus[0].counters[VMCTL_STAT_INJECTED_IRQS];
-	tap_ok(!memcmp(c_vm, want, sizeof(want)),
-	       "netlink, VM: io_exits %" PRIu64 ", mmio_exits %" PRIu64 ", hypercalls %" PRIu64
-	       ", injected_irqs %" PRIu64 " (want %" PRIu64 ", %" PRIu64 ", %" PRIu64 ", %"
-	       PRIu64 ")", c_vm[0], c_vm[1], c_vm[2], c_vm[3], want[0], want[1], want[2],
-	       want[3]);
-	tap_ok(!memcmp(c_vcpu, want, sizeof(want)),
-	       "netlink, vCPU 0: io_exits %" PRIu64 ", mmio_exits %" PRIu64 ", hypercalls %"
-	       PRIu64 ", injected_irqs %" PRIu64, c_vcpu[0], c_vcpu[1], c_vcpu[2], c_vcpu[3]);
-	tap_ok(s->vm.counters[VMCTL_STAT_HALTS] == 1 &&
+	if (err || s->nr_vcpus != 2)
+		tap_bail("no statistics of %s's two vCPUs: %d", VM_NAME, err);
+	check_counters("netlink, VM", s->vm.counters, want[2]);
+	for (n = 0; n < 2; n++) {
+		/* vcpus[] comes in the module's order; find each by its id. */
+		for (i = 0; i < s->nr_vcpus && s->vcpus[i].vcpu_id != n; i++)
+			;
+		if (i == s->nr_vcpus)
+			tap_bail("no statistics of vCPU %u", n);
+		snprintf(cmd, sizeof(cmd), "netlink, vCPU %u", n);
+		check_counters(cmd, s->vcpus[i].counters, want[n]);
+	}
+	tap_ok(s->vm.counters[VMCTL_STAT_HALTS] == 2 &&
 	       s->vm.counters[VMCTL_STAT_INJECTED_EXCEPTIONS] == 0,
-	       "one halt, no injected exception (%" PRIu64 ", %" PRIu64 ")",
+	       "one halt per vCPU, no injected exception (%" PRIu64 ", %" PRIu64 ")",
 	       s->vm.counters[VMCTL_STAT_HALTS],
 	       s->vm.counters[VMCTL_STAT_INJECTED_EXCEPTIONS]);
 
@@ -295,27 +353,31 @@ int main(void)
 			vmcall_reason = r;
 	}
 	tap_ok(io_reason && ept_reason && vmcall_reason &&
-	       s->vm.exit_reasons[io_reason] == want[0] &&
-	       s->vm.exit_reasons[ept_reason] == want[1] &&
-	       s->vm.exit_reasons[vmcall_reason] == want[2],
+	       s->vm.exit_reasons[io_reason] == want[2][0] &&
+	       s->vm.exit_reasons[ept_reason] == want[2][1] &&
+	       s->vm.exit_reasons[vmcall_reason] == want[2][2],
 	       "exits by reason: IO_INSTRUCTION %" PRIu64 ", EPT_VIOLATION %" PRIu64
 	       ", VMCALL %" PRIu64, s->vm.exit_reasons[io_reason],
 	       s->vm.exit_reasons[ept_reason], s->vm.exit_reasons[vmcall_reason]);
 
-	/* The VM's counters come first, then vcpu_stats[0]'s. */
+	/* The VM's counters come first, then each of vcpu_stats[]'s. */
 	snprintf(cmd, sizeof(cmd), "bin/vmctl stats --json -v %ld", id);
 	err = run_cmd(cmd, json, sizeof(json));
 	if (err)
 		tap_diag("%s: status %d: %s", cmd, err, json);
-	check_json("vmctl stats --json, VM", json, 0, want);
-	check_json("vmctl stats --json -v, vCPU 0", json, 1, want);
+	check_json("vmctl stats --json, VM", json, 0, want[2]);
+	for (n = 0; n < 2; n++) {
+		snprintf(cmd, sizeof(cmd), "vmctl stats --json -v, vCPU %u", s->vcpus[n].vcpu_id);
+		check_json(cmd, json, n + 1, want[s->vcpus[n].vcpu_id]);
+	}
 
 	err = run_cmd("bin/vmtop -b -n 1 -d 0.1 --json -N " VM_NAME, json, sizeof(json));
 	if (err || !strstr(json, "\"name\": \"" VM_NAME "\""))
 		tap_diag("vmtop: status %d: %s", err, json);
-	check_json("vmtop -b -n 1 --json, VM", json, 0, want);
+	check_json("vmtop -b -n 1 --json, VM", json, 0, want[2]);
 
 	free(s);
+	vmctl_vcpu_destroy(vcpus[1]);
 	tvm_destroy(&t);
 	vmctl_stats_close(stats);
 	return tap_finish();
