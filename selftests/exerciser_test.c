@@ -791,7 +791,8 @@ static const char *const run_exit_names[] = {
 	[VMCTL_EXIT_NONE] = "none", [VMCTL_EXIT_IO] = "io", [VMCTL_EXIT_HLT] = "hlt",
 	[VMCTL_EXIT_SHUTDOWN] = "shutdown", [VMCTL_EXIT_FAIL_ENTRY] = "fail_entry",
 	[VMCTL_EXIT_INTERNAL_ERROR] = "internal", [VMCTL_EXIT_INTR] = "intr",
-	[VMCTL_EXIT_MMIO] = "mmio",
+	[VMCTL_EXIT_MMIO] = "mmio", [VMCTL_EXIT_MSR] = "msr",
+	[VMCTL_EXIT_HYPERCALL] = "hypercall",
 };
 #define NEXITS (sizeof(run_exit_names) / sizeof(run_exit_names[0]))
 
@@ -1065,9 +1066,11 @@ static void phase_run(struct rng *r, int ncpus)
 				 rn->first_fail_entry);
 		munmap(rn->mem, RUN_MEM_SIZE);
 	}
-	tap_diag("    exits: io %lu hlt %lu shutdown %lu fail_entry %lu internal %lu; timer breaks %lu; SET_SREGS refused %lu",
+	tap_diag("    exits: io %lu hlt %lu shutdown %lu fail_entry %lu internal %lu mmio %lu msr %lu hypercall %lu; timer breaks %lu; SET_SREGS refused %lu",
 		 total[VMCTL_EXIT_IO], total[VMCTL_EXIT_HLT], total[VMCTL_EXIT_SHUTDOWN],
-		 total[VMCTL_EXIT_FAIL_ENTRY], total[VMCTL_EXIT_INTERNAL_ERROR], eintr, refused);
+		 total[VMCTL_EXIT_FAIL_ENTRY], total[VMCTL_EXIT_INTERNAL_ERROR],
+		 total[VMCTL_EXIT_MMIO], total[VMCTL_EXIT_MSR], total[VMCTL_EXIT_HYPERCALL],
+		 eintr, refused);
 	/* A RUN that never entered a guest would pass everything above. */
 	if (entered < RUN_THREADS * RUN_ITERATIONS / 4)
 		violation("only %lu exits came from a guest that ran", entered);
