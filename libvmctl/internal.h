@@ -15,50 +15,38 @@
 
 #define VMCTL_EXPORT		__attribute__((visibility("default")))
 
-/*
- * Port ranges sorted by first port, never overlapping, so that lookup is a
- * binary search (an x86 port space has 65536 ports but a VM has a handful
- * of devices: a sorted array beats a 64K-entry table for memory and is
- * trivially checked for overlap on insert).
- */
-struct pio_range {
-	uint32_t first;			/* first port */
-	uint32_t last;			/* last port, inclusive */
-	vmctl_pio_handler_t handler;
+/* A handler's range of ports, guest-physical bytes or MSRs (range_map.c). */
+struct range {
+	uint64_t first;
+	uint64_t last;			/* inclusive */
+	union {
+		vmctl_pio_handler_t pio;
+		vmctl_mmio_handler_t mmio;
+		vmctl_msr_handler_t msr;
+	} handler;
 	void *opaque;
 };
 
-struct pio_map {
-	struct pio_range *ranges;
-	unsigned int count;
-	unsigned int capacity;
+struct range_map {
+	struct range *ranges;		/* sorted by first, never overlapping */
+	unsigned int count, capacity;
 };
 
-void pio_map_init(struct pio_map *map);
-void pio_map_free(struct pio_map *map);
-int pio_map_insert(struct pio_map *map, uint32_t first, uint32_t count,
+void range_map_init(struct range_map *map);
+void range_map_free(struct range_map *map);
+/* -EEXIST it overlaps a range already there; -ENOMEM. */
+int range_map_insert(struct range_map *map, const struct range *range);
+/* -ENOENT no range starts at first. */
+int range_map_remove(struct range_map *map, uint64_t first);
+const struct range *range_map_lookup(const struct range_map *map, uint64_t at);
+
+/* The typed inserts: -EINVAL for a NULL handler or a range empty or out of bounds. */
+int pio_map_insert(struct range_map *map, uint32_t first, uint32_t count,
 		   vmctl_pio_handler_t handler, void *opaque);
-int pio_map_remove(struct pio_map *map, uint32_t first);
-const struct pio_range *pio_map_lookup(const struct pio_map *map, uint32_t port);
-
-/* MSR ranges of vmctl_vm_msr_register(), sorted, never overlapping. */
-struct msr_range {
-	uint32_t first;
-	uint32_t last;			/* inclusive */
-	vmctl_msr_handler_t handler;
-	void *opaque;
-};
-
-struct msr_map {
-	struct msr_range *ranges;
-	unsigned int count;
-};
-
-void msr_map_free(struct msr_map *map);
-int msr_map_insert(struct msr_map *map, uint32_t first, uint32_t count,
+int mmio_map_insert(struct range_map *map, uint64_t first, uint64_t size,
+		    vmctl_mmio_handler_t handler, void *opaque);
+int msr_map_insert(struct range_map *map, uint32_t first, uint32_t count,
 		   vmctl_msr_handler_t handler, void *opaque);
-int msr_map_remove(struct msr_map *map, uint32_t first);
-const struct msr_range *msr_map_lookup(const struct msr_map *map, uint32_t index);
 /* The run loop's VMCTL_EXIT_MSR: 1 answered (run on), 0 for the caller. */
 int vcpu_dispatch_msr(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit);
 
@@ -74,25 +62,6 @@ struct vmctl_mem {
 	void *host;
 };
 
-/* MMIO ranges, kept like the port ranges (mmio.c). */
-struct mmio_range {
-	uint64_t first;			/* first guest-physical byte */
-	uint64_t last;			/* last byte, inclusive */
-	vmctl_mmio_handler_t handler;
-	void *opaque;
-};
-
-struct mmio_map {
-	struct mmio_range *ranges;
-	unsigned int count, capacity;
-};
-
-void mmio_map_init(struct mmio_map *map);
-void mmio_map_free(struct mmio_map *map);
-int mmio_map_insert(struct mmio_map *map, uint64_t first, uint64_t size,
-		    vmctl_mmio_handler_t handler, void *opaque);
-int mmio_map_remove(struct mmio_map *map, uint64_t first);
-const struct mmio_range *mmio_map_lookup(const struct mmio_map *map, uint64_t addr);
 int vcpu_dispatch_mmio(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit);
 
 struct vmctl_vm {
@@ -105,13 +74,13 @@ struct vmctl_vm {
 	 * the handler being removed: its opaque may be freed right after.
 	 */
 	pthread_rwlock_t pio_lock;
-	struct pio_map pio;
+	struct range_map pio;
 	pthread_rwlock_t mmio_lock;	/* as pio_lock */
-	struct mmio_map mmio;
+	struct range_map mmio;
 	/* under pio_lock, as the port handlers */
 	vmctl_hypercall_handler_t hypercall;
 	void *hypercall_opaque;
-	struct msr_map msr;		/* under pio_lock too */
+	struct range_map msr;		/* under pio_lock too */
 	bool msr_probe;			/* unknown MSRs: reads 0, writes ignored */
 	struct vmctl_vcpu *vcpus;	/* list, for vmctl_vm_destroy() */
 };

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * MMIO handler registry (sorted, non-overlapping guest-physical ranges, as
- * pio.c keeps ports) and the dispatch of VMCTL_EXIT_MMIO to it.
+ * MMIO handlers, registered by guest-physical range (range_map.c), and
+ * the dispatch of VMCTL_EXIT_MMIO to them.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,84 +10,15 @@
 
 #include "internal.h"
 
-void mmio_map_init(struct mmio_map *map)
-{
-	memset(map, 0, sizeof(*map));
-}
-
-void mmio_map_free(struct mmio_map *map)
-{
-	free(map->ranges);
-	mmio_map_init(map);
-}
-
-/* Index of the first range whose last byte is >= addr (count if none). */
-static unsigned int mmio_map_search(const struct mmio_map *map, uint64_t addr)
-{
-	unsigned int lo = 0, hi = map->count;
-
-	while (lo < hi) {
-		unsigned int mid = lo + (hi - lo) / 2;
-
-		if (map->ranges[mid].last < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-int mmio_map_insert(struct mmio_map *map, uint64_t first, uint64_t size,
+int mmio_map_insert(struct range_map *map, uint64_t first, uint64_t size,
 		    vmctl_mmio_handler_t handler, void *opaque)
 {
-	uint64_t last;
-	unsigned int i;
-
 	if (!handler || size == 0 || size - 1 > UINT64_MAX - first)
 		return -EINVAL;
-	last = first + size - 1;
-
-	i = mmio_map_search(map, first);
-	if (i < map->count && map->ranges[i].first <= last)
-		return -EEXIST;
-
-	if (map->count == map->capacity) {
-		unsigned int cap = map->capacity ? map->capacity * 2 : 8;
-		struct mmio_range *r = realloc(map->ranges, cap * sizeof(*r));
-
-		if (!r)
-			return -ENOMEM;
-		map->ranges = r;
-		map->capacity = cap;
-	}
-	memmove(&map->ranges[i + 1], &map->ranges[i],
-		(map->count - i) * sizeof(map->ranges[0]));
-	map->ranges[i] = (struct mmio_range){
-		.first = first, .last = last, .handler = handler, .opaque = opaque,
-	};
-	map->count++;
-	return 0;
-}
-
-int mmio_map_remove(struct mmio_map *map, uint64_t first)
-{
-	unsigned int i = mmio_map_search(map, first);
-
-	if (i >= map->count || map->ranges[i].first != first)
-		return -ENOENT;
-	memmove(&map->ranges[i], &map->ranges[i + 1],
-		(map->count - i - 1) * sizeof(map->ranges[0]));
-	map->count--;
-	return 0;
-}
-
-const struct mmio_range *mmio_map_lookup(const struct mmio_map *map, uint64_t addr)
-{
-	unsigned int i = mmio_map_search(map, addr);
-
-	if (i < map->count && map->ranges[i].first <= addr)
-		return &map->ranges[i];
-	return NULL;
+	return range_map_insert(map, &(struct range){
+		.first = first, .last = first + size - 1,
+		.handler.mmio = handler, .opaque = opaque,
+	});
 }
 
 VMCTL_EXPORT int vmctl_vm_mmio_register(struct vmctl_vm *vm, uint64_t addr,
@@ -111,7 +42,7 @@ VMCTL_EXPORT int vmctl_vm_mmio_unregister(struct vmctl_vm *vm, uint64_t addr)
 	if (!vm)
 		return -EINVAL;
 	pthread_rwlock_wrlock(&vm->mmio_lock);
-	ret = mmio_map_remove(&vm->mmio, addr);
+	ret = range_map_remove(&vm->mmio, addr);
 	pthread_rwlock_unlock(&vm->mmio_lock);
 	return ret;
 }
@@ -130,12 +61,12 @@ VMCTL_EXPORT int vmctl_vcpu_complete_mmio_read(struct vmctl_vcpu *vcpu,
 int vcpu_dispatch_mmio(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit)
 {
 	struct vmctl_vm *vm = vcpu->vm;
-	const struct mmio_range *range;
+	const struct range *range;
 	uint8_t data[sizeof(exit->mmio.data)];
 	int err;
 
 	pthread_rwlock_rdlock(&vm->mmio_lock);
-	range = mmio_map_lookup(&vm->mmio, exit->mmio.addr);
+	range = range_map_lookup(&vm->mmio, exit->mmio.addr);
 	/* An access that runs past the range's end is not the range's. */
 	if (!range || exit->mmio.len - 1 > range->last - exit->mmio.addr) {
 		pthread_rwlock_unlock(&vm->mmio_lock);
@@ -143,7 +74,7 @@ int vcpu_dispatch_mmio(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit)
 	}
 	memcpy(data, exit->mmio.is_write ? exit->mmio.data : vcpu->run->mmio.data,
 	       sizeof(data));
-	err = range->handler(vcpu, exit->mmio.addr, data, exit->mmio.len,
+	err = range->handler.mmio(vcpu, exit->mmio.addr, data, exit->mmio.len,
 			     exit->mmio.is_write, range->opaque);
 	pthread_rwlock_unlock(&vm->mmio_lock);
 	if (err) {

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * MSRs: the handler registry for the MSRs the kernel leaves to user space
- * (sorted, non-overlapping ranges, as for ports), answering MSR exits, and
- * MSRs by list.
+ * MSRs: handlers for the MSRs the kernel leaves to user space, registered
+ * by range (range_map.c), answering MSR exits, and MSRs by list.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,72 +11,15 @@
 
 #include "internal.h"
 
-void msr_map_free(struct msr_map *map)
-{
-	free(map->ranges);
-	memset(map, 0, sizeof(*map));
-}
-
-/* Index of the first range whose last MSR is >= index (count if none). */
-static unsigned int msr_map_search(const struct msr_map *map, uint32_t index)
-{
-	unsigned int lo = 0, hi = map->count;
-
-	while (lo < hi) {
-		unsigned int mid = lo + (hi - lo) / 2;
-
-		if (map->ranges[mid].last < index)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-int msr_map_insert(struct msr_map *map, uint32_t first, uint32_t count,
+int msr_map_insert(struct range_map *map, uint32_t first, uint32_t count,
 		   vmctl_msr_handler_t handler, void *opaque)
 {
-	struct msr_range *r;
-	uint32_t last;
-	unsigned int i;
-
 	if (!handler || count == 0 || count - 1 > UINT32_MAX - first)
 		return -EINVAL;
-	last = first + (count - 1);
-	i = msr_map_search(map, first);
-	if (i < map->count && map->ranges[i].first <= last)
-		return -EEXIST;
-	r = realloc(map->ranges, (map->count + 1) * sizeof(*r));
-	if (!r)
-		return -ENOMEM;
-	map->ranges = r;
-	memmove(&r[i + 1], &r[i], (map->count - i) * sizeof(*r));
-	r[i] = (struct msr_range){
-		.first = first, .last = last, .handler = handler, .opaque = opaque,
-	};
-	map->count++;
-	return 0;
-}
-
-int msr_map_remove(struct msr_map *map, uint32_t first)
-{
-	unsigned int i = msr_map_search(map, first);
-
-	if (i >= map->count || map->ranges[i].first != first)
-		return -ENOENT;
-	memmove(&map->ranges[i], &map->ranges[i + 1],
-		(map->count - i - 1) * sizeof(map->ranges[0]));
-	map->count--;
-	return 0;
-}
-
-const struct msr_range *msr_map_lookup(const struct msr_map *map, uint32_t index)
-{
-	unsigned int i = msr_map_search(map, index);
-
-	if (i < map->count && map->ranges[i].first <= index)
-		return &map->ranges[i];
-	return NULL;
+	return range_map_insert(map, &(struct range){
+		.first = first, .last = (uint64_t)first + count - 1,
+		.handler.msr = handler, .opaque = opaque,
+	});
 }
 
 VMCTL_EXPORT int vmctl_vm_msr_register(struct vmctl_vm *vm, uint32_t first,
@@ -101,7 +43,7 @@ VMCTL_EXPORT int vmctl_vm_msr_unregister(struct vmctl_vm *vm, uint32_t first)
 	if (!vm)
 		return -EINVAL;
 	pthread_rwlock_wrlock(&vm->pio_lock);
-	ret = msr_map_remove(&vm->msr, first);
+	ret = range_map_remove(&vm->msr, first);
 	pthread_rwlock_unlock(&vm->pio_lock);
 	return ret;
 }
@@ -131,12 +73,12 @@ VMCTL_EXPORT int vmctl_vcpu_complete_msr(struct vmctl_vcpu *vcpu, bool gp,
 int vcpu_dispatch_msr(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit)
 {
 	struct vmctl_vm *vm = vcpu->vm;
-	const struct msr_range *range;
+	const struct range *range;
 	uint64_t data = exit->msr.is_write ? exit->msr.data : 0;
 	int ret;
 
 	pthread_rwlock_rdlock(&vm->pio_lock);
-	range = msr_map_lookup(&vm->msr, exit->msr.index);
+	range = range_map_lookup(&vm->msr, exit->msr.index);
 	if (!range) {
 		pthread_rwlock_unlock(&vm->pio_lock);
 		if (__atomic_load_n(&vm->msr_probe, __ATOMIC_RELAXED))
@@ -145,7 +87,7 @@ int vcpu_dispatch_msr(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit)
 			vmctl_vcpu_complete_msr(vcpu, true, 0);
 		return 1;
 	}
-	ret = range->handler(vcpu, exit->msr.index, &data, exit->msr.is_write,
+	ret = range->handler.msr(vcpu, exit->msr.index, &data, exit->msr.is_write,
 			     range->opaque);
 	pthread_rwlock_unlock(&vm->pio_lock);
 	if (ret < 0) {

@@ -586,12 +586,12 @@ VMCTL_EXPORT void vmctl_vcpu_request_exit(struct vmctl_vcpu *vcpu)
 static int vcpu_dispatch_io(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit)
 {
 	struct vmctl_vm *vm = vcpu->vm;
-	const struct pio_range *range;
+	const struct range *range;
 	uint32_t data;
 	int err;
 
 	pthread_rwlock_rdlock(&vm->pio_lock);
-	range = pio_map_lookup(&vm->pio, exit->io.port);
+	range = range_map_lookup(&vm->pio, exit->io.port);
 	if (!range) {
 		pthread_rwlock_unlock(&vm->pio_lock);
 		exit->reason = LIBVMCTL_EXIT_UNHANDLED_IO;
@@ -599,7 +599,7 @@ static int vcpu_dispatch_io(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit)
 		return 0;
 	}
 	data = exit->io.is_write ? exit->io.data : 0xffffffffu;
-	err = range->handler(vcpu, exit->io.port, &data, exit->io.size,
+	err = range->handler.pio(vcpu, exit->io.port, &data, exit->io.size,
 			     exit->io.is_write, range->opaque);
 	pthread_rwlock_unlock(&vm->pio_lock);
 	if (err) {

@@ -23,12 +23,13 @@ VMCTL_EXPORT int vmctl_vm_create(struct vmctl_sys *sys, struct vmctl_vm **vmp)
 	vm = calloc(1, sizeof(*vm));
 	if (!vm)
 		return -ENOMEM;
-	pio_map_init(&vm->pio);
+	range_map_init(&vm->pio);
 	if (pthread_rwlock_init(&vm->pio_lock, NULL)) {
 		err = -ENOMEM;
 		goto out_free;
 	}
-	mmio_map_init(&vm->mmio);
+	range_map_init(&vm->mmio);
+	range_map_init(&vm->msr);
 	if (pthread_rwlock_init(&vm->mmio_lock, NULL)) {
 		err = -ENOMEM;
 		goto out_pio_lock;
@@ -72,10 +73,10 @@ VMCTL_EXPORT void vmctl_vm_destroy(struct vmctl_vm *vm)
 	for (i = 0; i < VMCTL_MAX_SLOTS; i++)
 		if (vm->mem[i].used)
 			munmap(vm->mem[i].host, vm->mem[i].size);
-	pio_map_free(&vm->pio);
-	msr_map_free(&vm->msr);
+	range_map_free(&vm->pio);
+	range_map_free(&vm->msr);
 	pthread_rwlock_destroy(&vm->pio_lock);
-	mmio_map_free(&vm->mmio);
+	range_map_free(&vm->mmio);
 	pthread_rwlock_destroy(&vm->mmio_lock);
 	free(vm);
 }

@@ -238,7 +238,7 @@ static struct vmctl_vm *fake_vm(void)
 	if (host == MAP_FAILED)
 		tap_bail("mmap: %s", strerror(errno));
 	vm->fd = -1;
-	pio_map_init(&vm->pio);
+	range_map_init(&vm->pio);
 	if (pthread_rwlock_init(&vm->pio_lock, NULL))
 		tap_bail("pthread_rwlock_init");
 	vm->mem[0] = (struct vmctl_mem){ .used = true, .gpa = 0, .size = 0x2000, .host = host };

@@ -46,14 +46,14 @@ int main(void)
 	static struct vmctl_run run;
 	struct vmctl_vcpu vcpu = { .run = &run };
 	struct vmctl_vm vm;
-	const struct mmio_range *r;
+	const struct range *r;
 	struct vmctl_exit exit;
 	struct seen seen = { 0 };
 	uint32_t v;
 
 	tap_plan(16);
 	memset(&vm, 0, sizeof(vm));
-	mmio_map_init(&vm.mmio);
+	range_map_init(&vm.mmio);
 	pthread_rwlock_init(&vm.mmio_lock, NULL);
 	vcpu.vm = &vm;
 
@@ -71,9 +71,9 @@ int main(void)
 	tap_ok(mmio_map_insert(&vm.mmio, ~0ULL - 7, 9, record, NULL) == -EINVAL,
 	       "a range past 2^64: -EINVAL");
 	tap_ok(mmio_map_insert(&vm.mmio, ~0ULL - 7, 8, record, NULL) == 0 &&
-	       (r = mmio_map_lookup(&vm.mmio, ~0ULL)) && r->first == ~0ULL - 7,
+	       (r = range_map_lookup(&vm.mmio, ~0ULL)) && r->first == ~0ULL - 7,
 	       "the last 8 bytes of the space, found by their last byte");
-	tap_ok(!mmio_map_lookup(&vm.mmio, 0xfee01010) && !mmio_map_lookup(&vm.mmio, 0),
+	tap_ok(!range_map_lookup(&vm.mmio, 0xfee01010) && !range_map_lookup(&vm.mmio, 0),
 	       "lookup in gaps finds nothing");
 
 	/* A write reaches the handler with its bytes. */
@@ -112,15 +112,15 @@ int main(void)
 	       exit.reason == LIBVMCTL_EXIT_HANDLER_ERROR && exit.error == -EIO,
 	       "a failing handler ends the loop with its errno");
 
-	tap_ok(mmio_map_remove(&vm.mmio, 0xfee00001) == -ENOENT &&
-	       mmio_map_remove(&vm.mmio, 0xfee00000) == 0 &&
-	       !mmio_map_lookup(&vm.mmio, 0xfee00800),
+	tap_ok(range_map_remove(&vm.mmio, 0xfee00001) == -ENOENT &&
+	       range_map_remove(&vm.mmio, 0xfee00000) == 0 &&
+	       !range_map_lookup(&vm.mmio, 0xfee00800),
 	       "remove by the first address only, and it is gone");
 	tap_ok(vmctl_vm_mmio_register(NULL, 0, 1, record, NULL) == -EINVAL &&
 	       vmctl_vm_mmio_unregister(NULL, 0) == -EINVAL &&
 	       vmctl_vcpu_complete_mmio_read(NULL, &v, 1) == -EINVAL,
 	       "NULL handles: -EINVAL");
-	mmio_map_free(&vm.mmio);
+	range_map_free(&vm.mmio);
 	pthread_rwlock_destroy(&vm.mmio_lock);
 	return tap_finish();
 }

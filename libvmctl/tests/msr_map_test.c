@@ -19,8 +19,8 @@ static int dummy(struct vmctl_vcpu *vcpu, uint32_t index, uint64_t *data,
 
 int main(void)
 {
-	struct msr_map map = { 0 };
-	const struct msr_range *r;
+	struct range_map map = { 0 };
+	const struct range *r;
 	int tag;
 
 	tap_plan(16);
@@ -39,18 +39,18 @@ int main(void)
 	       "up to 0xffffffff exactly fits");
 	tap_ok(msr_map_insert(&map, 0x10, 1, NULL, NULL) == -EINVAL, "NULL handler: -EINVAL");
 
-	r = msr_map_lookup(&map, 0xc00100ff);
+	r = range_map_lookup(&map, 0xc00100ff);
 	tap_ok(r && r->first == 0xc0010000 && r->last == 0xc00100ff && r->opaque == &tag,
 	       "lookup of the last MSR of a range finds it");
-	tap_ok(!msr_map_lookup(&map, 0xc0010100) && !msr_map_lookup(&map, 0x4b564cff) &&
-	       !msr_map_lookup(&map, 0x10), "lookups in gaps find nothing");
-	r = msr_map_lookup(&map, 0xffffffff);
+	tap_ok(!range_map_lookup(&map, 0xc0010100) && !range_map_lookup(&map, 0x4b564cff) &&
+	       !range_map_lookup(&map, 0x10), "lookups in gaps find nothing");
+	r = range_map_lookup(&map, 0xffffffff);
 	tap_ok(r && r->first == 0xfffffff0, "lookup of 0xffffffff");
-	tap_ok(msr_map_remove(&map, 0x4b564d01) == -ENOENT, "remove by an index inside: -ENOENT");
-	tap_ok(msr_map_remove(&map, 0x4b564d00) == 0, "remove 0x4b564d00");
-	tap_ok(!msr_map_lookup(&map, 0x4b564d02) && msr_map_lookup(&map, 0x4b564d04),
+	tap_ok(range_map_remove(&map, 0x4b564d01) == -ENOENT, "remove by an index inside: -ENOENT");
+	tap_ok(range_map_remove(&map, 0x4b564d00) == 0, "remove 0x4b564d00");
+	tap_ok(!range_map_lookup(&map, 0x4b564d02) && range_map_lookup(&map, 0x4b564d04),
 	       "the removed range is gone, its neighbour stays");
 	tap_ok(msr_map_insert(&map, 0x4b564d00, 4, dummy, NULL) == 0, "and can be registered again");
-	msr_map_free(&map);
+	range_map_free(&map);
 	return tap_finish();
 }

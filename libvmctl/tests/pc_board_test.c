@@ -25,12 +25,12 @@ static struct vmctl_vcpu *vcpu;
 
 static uint32_t pio(uint16_t port, uint32_t value, bool is_write)
 {
-	const struct pio_range *r = pio_map_lookup(&vm->pio, port);
+	const struct range *r = range_map_lookup(&vm->pio, port);
 	uint32_t data = is_write ? value : 0xffffffff;
 
 	if (!r)
 		return 0xffffffff;
-	r->handler(vcpu, port, &data, 1, is_write, r->opaque);
+	r->handler.pio(vcpu, port, &data, 1, is_write, r->opaque);
 	return is_write ? 0 : data & 0xff;
 }
 
@@ -80,7 +80,7 @@ int main(void)
 	if (!vm || !vcpu || pipe(in) || pipe(out))
 		tap_bail("setup failed");
 	vm->fd = -1;
-	pio_map_init(&vm->pio);
+	range_map_init(&vm->pio);
 	pthread_rwlock_init(&vm->pio_lock, NULL);
 	vcpu->vm = vm;
 	vcpu->fd = -1;
@@ -93,9 +93,9 @@ int main(void)
 	tap_ok(vmctl_pc_create(vm, vcpu, in[0], out[1], &pc) == 0, "board created");
 	ok = 1;
 	for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++)
-		ok &= pio_map_lookup(&vm->pio, ports[i]) != NULL;
+		ok &= range_map_lookup(&vm->pio, ports[i]) != NULL;
 	tap_ok(ok, "PIC, ELCR, PIT, port 0x61, RTC, COM1, 0x80, KBC and 0xcf9 registered");
-	tap_ok(!pio_map_lookup(&vm->pio, 0x2f8) && !pio_map_lookup(&vm->pio, 0xcf8),
+	tap_ok(!range_map_lookup(&vm->pio, 0x2f8) && !range_map_lookup(&vm->pio, 0xcf8),
 	       "COM2 and PCI's 0xcf8 left absent");
 	tap_ok(vmctl_pc_create(vm, vcpu, -1, -1, &again) == -EEXIST, "a second board: -EEXIST");
 
@@ -161,12 +161,12 @@ int main(void)
 	       (unsigned long long)(cpu_us() - before));
 
 	vmctl_pc_destroy(pc);
-	tap_ok(!pio_map_lookup(&vm->pio, 0x20) && !pio_map_lookup(&vm->pio, 0x3f8),
+	tap_ok(!range_map_lookup(&vm->pio, 0x20) && !range_map_lookup(&vm->pio, 0x3f8),
 	       "destroy unregisters the ports");
 	tap_ok(fcntl(in[0], F_GETFL) == flags, "and gives the input its flags back");
 	vmctl_pc_destroy(NULL);
 
-	pio_map_free(&vm->pio);
+	range_map_free(&vm->pio);
 	pthread_rwlock_destroy(&vm->pio_lock);
 	free(vcpu->run);
 	free(vcpu);

@@ -20,12 +20,12 @@ static int other(struct vmctl_vcpu *vcpu, uint16_t port, uint32_t *data,
 
 int main(void)
 {
-	struct pio_map map;
-	const struct pio_range *r;
+	struct range_map map;
+	const struct range *r;
 	int tag_a, tag_b, i, ok;
 
 	tap_plan(22);
-	pio_map_init(&map);
+	range_map_init(&map);
 
 	tap_ok(pio_map_insert(&map, 0x3f8, 8, dummy, &tag_a) == 0, "insert 0x3f8-0x3ff");
 	tap_ok(pio_map_insert(&map, 0xf4, 1, other, &tag_b) == 0, "insert 0xf4");
@@ -40,35 +40,35 @@ int main(void)
 	tap_ok(pio_map_insert(&map, 0x10, 1, NULL, NULL) == -EINVAL, "NULL handler: -EINVAL");
 	tap_ok(pio_map_insert(&map, 0xffff, 1, dummy, NULL) == 0, "last port 0xffff");
 
-	r = pio_map_lookup(&map, 0x3fd);
+	r = range_map_lookup(&map, 0x3fd);
 	tap_ok(r && r->first == 0x3f8 && r->opaque == &tag_a, "lookup inside a range finds it");
-	r = pio_map_lookup(&map, 0xf4);
-	tap_ok(r && r->handler == other && r->opaque == &tag_b, "lookup a one-port range");
-	tap_ok(!pio_map_lookup(&map, 0xf5) && !pio_map_lookup(&map, 0) &&
-	       !pio_map_lookup(&map, 0x401), "lookup in gaps finds nothing");
-	tap_ok(pio_map_lookup(&map, 0x3f7) && pio_map_lookup(&map, 0x3f7)->first == 0x3f0,
+	r = range_map_lookup(&map, 0xf4);
+	tap_ok(r && r->handler.pio == other && r->opaque == &tag_b, "lookup a one-port range");
+	tap_ok(!range_map_lookup(&map, 0xf5) && !range_map_lookup(&map, 0) &&
+	       !range_map_lookup(&map, 0x401), "lookup in gaps finds nothing");
+	tap_ok(range_map_lookup(&map, 0x3f7) && range_map_lookup(&map, 0x3f7)->first == 0x3f0,
 	       "lookup the last port of the lower neighbour");
 
-	tap_ok(pio_map_remove(&map, 0x3f9) == -ENOENT, "remove by a port inside: -ENOENT");
-	tap_ok(pio_map_remove(&map, 0x3f8) == 0, "remove 0x3f8");
-	tap_ok(!pio_map_lookup(&map, 0x3fd), "removed range is gone");
+	tap_ok(range_map_remove(&map, 0x3f9) == -ENOENT, "remove by a port inside: -ENOENT");
+	tap_ok(range_map_remove(&map, 0x3f8) == 0, "remove 0x3f8");
+	tap_ok(!range_map_lookup(&map, 0x3fd), "removed range is gone");
 	tap_ok(pio_map_insert(&map, 0x3f8, 8, dummy, NULL) == 0, "and can be registered again");
 
 	/* Many ranges force the array to grow and keep it sorted. */
-	pio_map_free(&map);
+	range_map_free(&map);
 	ok = 1;
 	for (i = 1000; i > 0; i--)
 		ok &= pio_map_insert(&map, i * 16, 8, dummy, NULL) == 0;
 	for (i = 1; i <= 1000; i++) {
-		r = pio_map_lookup(&map, i * 16 + 7);
-		ok &= r && r->first == (uint32_t)i * 16 && !pio_map_lookup(&map, i * 16 + 8);
+		r = range_map_lookup(&map, i * 16 + 7);
+		ok &= r && r->first == (uint32_t)i * 16 && !range_map_lookup(&map, i * 16 + 8);
 	}
 	tap_ok(ok, "1000 ranges inserted in reverse order are all found");
 	for (i = 1; i <= 1000; i += 2)
-		ok &= pio_map_remove(&map, i * 16) == 0;
+		ok &= range_map_remove(&map, i * 16) == 0;
 	for (i = 1; i <= 1000; i++)
-		ok &= !!pio_map_lookup(&map, i * 16) == (i % 2 == 0);
+		ok &= !!range_map_lookup(&map, i * 16) == (i % 2 == 0);
 	tap_ok(ok && map.count == 500, "removing every other range keeps the rest");
-	pio_map_free(&map);
+	range_map_free(&map);
 	return tap_finish();
 }
