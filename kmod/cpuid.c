@@ -27,16 +27,21 @@ static struct vmctl_cpuid_entry *vmctl_cpuid_alloc(u32 nent)
 }
 
 /*
- * nent goes back to user space whether or not the entries fit, so that a
- * caller told -E2BIG knows the size to ask for.
+ * A table of nent entries to the caller whose header is hdr: -E2BIG if it
+ * has room for fewer.  nent goes back to user space whether or not the
+ * entries fit, so that a caller told -E2BIG knows the size to ask for.
  */
-static long vmctl_cpuid_write_back(struct vmctl_cpuid *hdr, void __user *argp,
-				   const struct vmctl_cpuid_entry *entries, long ret)
+static long vmctl_cpuid_write_back(const struct vmctl_cpuid *hdr,
+				   void __user *argp,
+				   const struct vmctl_cpuid_entry *entries,
+				   u32 nent)
 {
+	long ret = nent > hdr->nent ? -E2BIG : 0;
+
 	if (!ret && copy_to_user(u64_to_user_ptr(hdr->entries), entries,
-				 (size_t)hdr->nent * sizeof(*entries)))
+				 (size_t)nent * sizeof(*entries)))
 		return -EFAULT;
-	if (put_user(hdr->nent, (u32 __user *)argp))
+	if (put_user(nent, (u32 __user *)argp))
 		return -EFAULT;
 	return ret;
 }
@@ -92,9 +97,7 @@ long vmctl_vcpu_get_cpuid(struct vmctl_vcpu *vcpu, void __user *argp)
 	mutex_unlock(&vcpu->run_lock);
 	if (ret)
 		goto out_free;
-	ret = room > hdr.nent ? -E2BIG : 0;
-	hdr.nent = room;
-	ret = vmctl_cpuid_write_back(&hdr, argp, entries, ret);
+	ret = vmctl_cpuid_write_back(&hdr, argp, entries, room);
 out_free:
 	kvfree(entries);
 	return ret;
@@ -117,9 +120,7 @@ long vmctl_dev_get_supported_cpuid(void __user *argp)
 	/* The backend's table always fits VMCTL_CPUID_MAX_ENTRIES. */
 	if (WARN_ON_ONCE(ret))
 		goto out_free;
-	ret = room > hdr.nent ? -E2BIG : 0;
-	hdr.nent = room;
-	ret = vmctl_cpuid_write_back(&hdr, argp, entries, ret);
+	ret = vmctl_cpuid_write_back(&hdr, argp, entries, room);
 out_free:
 	kvfree(entries);
 	return ret;

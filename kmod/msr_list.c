@@ -35,7 +35,9 @@ static long vmctl_msrs_copy_in(void __user *argp, struct vmctl_msrs *req,
 	return 0;
 }
 
-long vmctl_vcpu_get_msrs(struct vmctl_vcpu *vcpu, void __user *argp)
+/* GET_MSRS (the data of the entries processed goes back) or SET_MSRS. */
+static long vmctl_vcpu_msrs(struct vmctl_vcpu *vcpu, void __user *argp,
+			    bool set)
 {
 	struct vmctl_msr_entry *e;
 	struct vmctl_msrs req;
@@ -48,32 +50,26 @@ long vmctl_vcpu_get_msrs(struct vmctl_vcpu *vcpu, void __user *argp)
 		kfree(e);
 		return -EBUSY;
 	}
-	ret = vmctl_backend->get_msrs(vcpu, e, req.nmsrs);
+	if (set)
+		ret = vmctl_backend->set_msrs(vcpu, e, req.nmsrs);
+	else
+		ret = vmctl_backend->get_msrs(vcpu, e, req.nmsrs);
 	mutex_unlock(&vcpu->run_lock);
-	if (ret > 0 && copy_to_user(u64_to_user_ptr(req.entries), e,
-				    ret * sizeof(*e)))
+	if (!set && ret > 0 &&
+	    copy_to_user(u64_to_user_ptr(req.entries), e, ret * sizeof(*e)))
 		ret = -EFAULT;
 	kfree(e);
 	return ret;
 }
 
+long vmctl_vcpu_get_msrs(struct vmctl_vcpu *vcpu, void __user *argp)
+{
+	return vmctl_vcpu_msrs(vcpu, argp, false);
+}
+
 long vmctl_vcpu_set_msrs(struct vmctl_vcpu *vcpu, void __user *argp)
 {
-	struct vmctl_msr_entry *e;
-	struct vmctl_msrs req;
-	long ret;
-
-	ret = vmctl_msrs_copy_in(argp, &req, &e);
-	if (ret)
-		return ret;
-	if (!mutex_trylock(&vcpu->run_lock)) {
-		kfree(e);
-		return -EBUSY;
-	}
-	ret = vmctl_backend->set_msrs(vcpu, e, req.nmsrs);
-	mutex_unlock(&vcpu->run_lock);
-	kfree(e);
-	return ret;
+	return vmctl_vcpu_msrs(vcpu, argp, true);
 }
 
 long vmctl_dev_get_msr_index_list(void __user *argp)
