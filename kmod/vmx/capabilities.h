@@ -18,6 +18,7 @@
 #define CAP_BASIC_32BIT_ADDRESSES	BIT_ULL(48)
 #define CAP_BASIC_MEMTYPE(b)		(((b) >> 50) & 0xf)
 #define CAP_BASIC_MEMTYPE_WB		6
+#define CAP_BASIC_INOUT_INFO		BIT_ULL(54)	/* INS/OUTS exits describe their operand */
 #define CAP_BASIC_TRUE_CTLS		BIT_ULL(55)
 
 /* IA32_VMX_EPT_VPID_CAP */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Port I/O, which user space completes: the value of an IN is supplied by
- * the next RUN.  MMIO is in mmio.c.
+ * the next RUN.  MMIO is in mmio.c, INS/OUTS in string_io.c.
  */
 #include <linux/kernel.h>
 
@@ -14,16 +14,21 @@ enum vmx_exit_action vmx_handle_io(struct vmx_vcpu *v)
 	unsigned long q = v->exit_qual;
 	unsigned int size = IO_QUAL_SIZE(q);
 
-	if ((q & (IO_QUAL_STRING | IO_QUAL_REP)) || size == 3 || size > 4) {
-		u64 data[2] = { q, vmcs_readl(VMCS_GUEST_RIP) };
+	/* Reads guest memory, which may sleep: not here. */
+	if (q & IO_QUAL_STRING)
+		return ACTION_EMULATE_STRING_IO;
+	if ((q & IO_QUAL_REP) || size == 3 || size > 4) {
+		u64 data[3] = { q, vmcs_readl(VMCS_GUEST_RIP), ~0ULL };
 
 		return vmx_internal_error(v, VMCTL_INTERNAL_UNSUPPORTED_IO,
-					  2, data);
+					  ARRAY_SIZE(data), data);
 	}
 	vmx_report_exit(v, VMCTL_EXIT_IO);
 	run->io.port = IO_QUAL_PORT(q);
 	run->io.size = size;
-	run->io.pad = 0;
+	run->io.count = 1;
+	run->io.data_offset = offsetof(struct vmctl_run, io.data);
+	run->io.flags = 0;
 	if (q & IO_QUAL_IN) {
 		run->io.direction = VMCTL_IO_IN;
 		run->io.data = 0;

@@ -105,6 +105,8 @@ static void vmx_fill_caps(struct vmctl_caps *caps)
 		VMCTL_CAP_LONG_MODE_GUEST | VMCTL_CAP_READONLY_SLOTS |
 		VMCTL_CAP_DECODED_MMIO | VMCTL_CAP_HYPERCALLS;
 
+	if (vmx_caps.basic & CAP_BASIC_INOUT_INFO)
+		f |= VMCTL_CAP_STRING_IO;
 	if (cpu_has_vmx_vpid())
 		f |= VMCTL_CAP_VPID;
 	if (cpu_has_vmx_ept_2m_pages())
@@ -594,6 +596,13 @@ static int __vmx_vcpu_run(struct vmctl_vcpu *vcpu)
 		if (action == ACTION_ERROR)
 			goto insn_failed;
 	}
+	if (v->strio.in_pending) {
+		action = vmx_string_io_complete_in(v);
+		if (action == ACTION_EXIT_TO_USER)
+			goto out;
+		if (action == ACTION_ERROR)
+			goto insn_failed;
+	}
 	if (v->hypercall_pending) {
 		vmx_vcpu_get(v);
 		vmx_complete_hypercall(v);
@@ -667,6 +676,8 @@ static int __vmx_vcpu_run(struct vmctl_vcpu *vcpu)
 		kernel_fpu_end();
 		if (action == ACTION_EMULATE_MMIO)
 			action = vmx_mmio_emulate(v);
+		else if (action == ACTION_EMULATE_STRING_IO)
+			action = vmx_string_io_emulate(v);
 
 		/* "Resumed" and "user exit filled" never hold together. */
 		resumed = action == ACTION_RESUME_GUEST;

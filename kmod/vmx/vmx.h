@@ -18,6 +18,7 @@
 #include "../vmctl.h"
 #include "../x86/insn_decode.h"
 #include "ept.h"
+#include "string_io.h"
 #include "vmcs.h"
 
 /* x86 register numbers, as in instruction encodings and exit qualifications */
@@ -64,6 +65,18 @@ enum vmx_guest_msr_slot {
 struct vmx_vm {
 	struct vmx_ept ept;
 	u64 id;				/* never reused: see spec.c */
+};
+
+/* string_io.c: the batch of an INS/OUTS exit */
+struct vmx_strio {
+	struct strio_op op;
+	u16 port;
+	u8 insn_len;
+	bool in_pending;		/* INS: the next RUN brings the values */
+	u32 count;			/* elements in the batch */
+	u64 gpa[2];			/* its bytes: one range, or two for */
+	u32 len[2];			/* an element across a page boundary */
+	u8 buf[VMCTL_IO_DATA_SIZE];	/* the batch in guest-memory order */
 };
 
 /* mmio.c: an MMIO instruction between its read exit and its completion */
@@ -124,6 +137,7 @@ struct vmx_vcpu {
 	u8 io_size;
 	u8 io_insn_len;
 	struct vmx_mmio mmio;
+	struct vmx_strio strio;
 	/* a VMCALL waits for user space's answer (hypercall.c) */
 	bool hypercall_pending;
 	bool hypercall_long_mode;
@@ -173,6 +187,8 @@ enum vmx_exit_action {
 	 * once the guest's FPU state is saved and preemption is enabled.
 	 */
 	ACTION_EMULATE_MMIO,
+	/* The same for INS/OUTS: vmx_string_io_emulate(). */
+	ACTION_EMULATE_STRING_IO,
 };
 
 /* The run structure shared with user space, where exits are reported. */
@@ -366,6 +382,10 @@ void vmx_complete_io_in(struct vmx_vcpu *v);
 enum vmx_exit_action vmx_handle_ept_violation(struct vmx_vcpu *v);
 enum vmx_exit_action vmx_mmio_emulate(struct vmx_vcpu *v);
 enum vmx_exit_action vmx_mmio_complete_read(struct vmx_vcpu *v);
+
+/* string_io.c */
+enum vmx_exit_action vmx_string_io_emulate(struct vmx_vcpu *v);
+enum vmx_exit_action vmx_string_io_complete_in(struct vmx_vcpu *v);
 
 /* hypercall.c */
 enum vmx_exit_action vmx_handle_vmcall(struct vmx_vcpu *v);

@@ -58,6 +58,8 @@ enum vmctl_backend {
 #define VMCTL_CAP_MSR_POLICY		(1ULL << 11)
 /* VMCTL_INTERRUPT, VMCTL_NMI, VMCTL_KICK, vCPU events, HLT in the kernel */
 #define VMCTL_CAP_EVENTS		(1ULL << 12)
+/* INS/OUTS, with and without REP: VMCTL_EXIT_IO batches (run.io.flags) */
+#define VMCTL_CAP_STRING_IO		(1ULL << 13)
 /* state: VMCALL exits as VMCTL_EXIT_HYPERCALL (run.hypercall) */
 #define VMCTL_CAP_HYPERCALLS		(1ULL << 14)
 
@@ -361,6 +363,17 @@ enum vmctl_exit_reason {
 #define VMCTL_IO_IN			0
 #define VMCTL_IO_OUT			1
 
+/* run.io.flags */
+#define VMCTL_IO_STRING			(1U << 0)	/* INS or OUTS */
+#define VMCTL_IO_REP			(1U << 1)	/* ... with a REP prefix */
+
+/*
+ * Where the elements of a string I/O exit are: run.io.data_offset bytes
+ * from the start of the run page, at most VMCTL_IO_DATA_SIZE bytes.
+ */
+#define VMCTL_IO_DATA_OFFSET		2048
+#define VMCTL_IO_DATA_SIZE		2048
+
 #define VMCTL_MSR_READ			0
 #define VMCTL_MSR_WRITE			1
 
@@ -373,7 +386,14 @@ enum vmctl_internal_error {
 	 * guest-physical address, [1] = qualification, [2] = guest RIP.
 	 */
 	VMCTL_INTERNAL_EPT_VIOLATION	= 2,
-	/* String or REP port I/O: data[0] = qualification, [1] = guest RIP */
+	/*
+	 * Port I/O that cannot be emulated: data[0] = qualification, [1] =
+	 * guest RIP, [2] = guest-physical address of the string operand,
+	 * which is not RAM (MMIO, or for INS a read-only slot), or ~0 (the
+	 * CPU does not describe INS/OUTS exits: IA32_VMX_BASIC bit 54 clear;
+	 * the paging structures are not RAM; an exit no CPU makes).
+	 * Registers and RIP are as before the batch.
+	 */
 	VMCTL_INTERNAL_UNSUPPORTED_IO	= 3,
 	VMCTL_INTERNAL_VMX_INSN_FAILED	= 4,	/* data[0] = VM-instruction error */
 	/*
@@ -460,12 +480,55 @@ struct vmctl_run {
 		 * immediate_exit set: RUN completes a pending IN before it
 		 * looks at immediate_exit, then returns -EINTR.
 		 */
+		/*
+		 * String I/O (INS/OUTS, flags has VMCTL_IO_STRING): one exit
+		 * per batch of count elements of size bytes, as KVM's
+		 * io.count and io.data_offset.  The elements lie at
+		 * data_offset (VMCTL_IO_DATA_OFFSET) in the run page in the
+		 * order the port sees them, whatever RFLAGS.DF: element 0
+		 * is the first one read or written.  For OUTS they hold the
+		 * values written, and RSI, RCX and RIP are already advanced
+		 * past the batch.  For INS user space stores count values
+		 * there; the next RUN writes them to the guest's buffer and
+		 * advances RDI, RCX and RIP, under the pending-IN rule above.
+		 * RSI/RDI move by size per element, down with DF set, and
+		 * wrap at the address size (16, 32 or 64 bits; a 32-bit
+		 * address size zero-extends the register, a 16-bit one keeps
+		 * its upper bits), as do RCX's decrements.
+		 *
+		 * A batch ends at the first of: RCX elements (1 without
+		 * REP), VMCTL_IO_DATA_SIZE bytes, the end of the guest page
+		 * the buffer is in (an element that straddles two pages is
+		 * a batch of its own), the end of the segment (limit) or of
+		 * the address size.  While RCX is not 0 RIP stays at the
+		 * instruction, which runs again on the next entry: events
+		 * and signals may come in between, as on the CPU.  A 4 KiB
+		 * REP OUTSW from a page-aligned buffer is 2 exits.  REP with
+		 * RCX = 0 (at the address size) does nothing and does not
+		 * reach user space.  A pending INS batch is not part of the
+		 * VMCTL_GET_STATE blob: complete it first (RUN with
+		 * immediate_exit set).
+		 *
+		 * The buffer (ES:RDI for INS; DS:RSI or the prefix's segment
+		 * for OUTS; in 64-bit mode only FS and GS have a base) goes
+		 * through the guest's segmentation and page tables with its
+		 * privilege checks before anything reaches user space: a
+		 * fault (#GP or #SS for the segment, #PF with CR2) is
+		 * delivered to the guest instead, with the registers of the
+		 * first element not yet done.  A buffer outside RAM ends
+		 * the run with VMCTL_INTERNAL_UNSUPPORTED_IO.
+		 *
+		 * Without VMCTL_IO_STRING, count is 1 and data_offset points
+		 * at data.
+		 */
 		struct {
 			__u16 port;
 			__u8  size;		/* 1, 2 or 4 */
 			__u8  direction;	/* VMCTL_IO_IN or VMCTL_IO_OUT */
-			__u32 pad;
+			__u32 count;		/* elements */
 			__u64 data;
+			__u32 data_offset;	/* in the run page */
+			__u32 flags;		/* VMCTL_IO_* */
 		} io;
 
 		/* VMCTL_EXIT_FAIL_ENTRY */
