@@ -146,6 +146,7 @@ static const struct {
 	{ VMCTL_CAP_PREEMPTION_TIMER,	"preemption_timer" },
 	{ VMCTL_CAP_DECODED_MMIO,	"decoded_mmio" },
 	{ VMCTL_CAP_CPUID,		"cpuid" },
+	{ VMCTL_CAP_STRING_IO,		"string_io" },
 };
 
 VMCTL_EXPORT const char *vmctl_cap_name(uint64_t cap_bit)

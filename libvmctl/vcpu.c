@@ -245,7 +245,7 @@ static const char *internal_name(uint32_t suberror)
 	switch (suberror) {
 	case VMCTL_INTERNAL_UNHANDLED_EXIT:	return "unhandled hardware exit";
 	case VMCTL_INTERNAL_EPT_VIOLATION:	return "guest access outside its memory (EPT violation)";
-	case VMCTL_INTERNAL_UNSUPPORTED_IO:	return "unsupported string/REP port I/O";
+	case VMCTL_INTERNAL_UNSUPPORTED_IO:	return "string port I/O not emulated (buffer outside RAM)";
 	case VMCTL_INTERNAL_VMX_INSN_FAILED:	return "VMX instruction failed";
 	case VMCTL_INTERNAL_MMIO_FAILED:	return "MMIO instruction not emulated";
 	default:				return "unknown internal error";
@@ -284,7 +284,14 @@ static void append_insn_error(char *msg, size_t size, uint64_t error)
 
 static void describe_io(struct vmctl_exit *exit, const char *what)
 {
-	if (exit->io.is_write)
+	if (exit->io_batch.string)
+		snprintf(exit->message, sizeof(exit->message),
+			 "%s%s%s%u %s port 0x%x, %u element%s", what,
+			 exit->io_batch.rep ? "REP " : "",
+			 exit->io.is_write ? "OUTS" : "INS", exit->io.size * 8,
+			 exit->io.is_write ? "to" : "from", exit->io.port,
+			 exit->io_batch.count, exit->io_batch.count == 1 ? "" : "s");
+	else if (exit->io.is_write)
 		snprintf(exit->message, sizeof(exit->message),
 			 "%sOUT%u to port 0x%x, value 0x%x", what,
 			 exit->io.size * 8, exit->io.port, exit->io.data);
@@ -292,6 +299,26 @@ static void describe_io(struct vmctl_exit *exit, const char *what)
 		snprintf(exit->message, sizeof(exit->message),
 			 "%sIN%u from port 0x%x", what, exit->io.size * 8,
 			 exit->io.port);
+}
+
+/*
+ * The kernel's count and size are checked against the data area: a run
+ * page that says otherwise is a kernel bug, shown as an empty batch.
+ */
+static void decode_string_io(const struct vmctl_run *run, struct vmctl_exit *exit)
+{
+	uint32_t size = run->io.size, count = run->io.count;
+
+	exit->io_batch.string = true;
+	exit->io_batch.rep = run->io.flags & VMCTL_IO_REP;
+	exit->io_batch.data = (uint8_t *)run + VMCTL_IO_DATA_OFFSET;
+	if (run->io.data_offset != VMCTL_IO_DATA_OFFSET ||
+	    (size != 1 && size != 2 && size != 4) || count > VMCTL_IO_DATA_SIZE / size)
+		count = 0;
+	exit->io_batch.count = count;
+	exit->io.data = 0;
+	if (exit->io.is_write && count)
+		memcpy(&exit->io.data, exit->io_batch.data, size);
 }
 
 void vcpu_decode_exit(const struct vmctl_run *run, struct vmctl_exit *exit)
@@ -309,6 +336,10 @@ void vcpu_decode_exit(const struct vmctl_run *run, struct vmctl_exit *exit)
 		exit->io.size = run->io.size;
 		exit->io.is_write = run->io.direction == VMCTL_IO_OUT;
 		exit->io.data = exit->io.is_write ? (uint32_t)run->io.data : 0;
+		exit->io_batch.count = 1;
+		exit->io_batch.data = (uint8_t *)&run->io.data;
+		if (run->io.flags & VMCTL_IO_STRING)
+			decode_string_io(run, exit);
 		describe_io(exit, "");
 		break;
 	case VMCTL_EXIT_HLT:
@@ -547,6 +578,9 @@ VMCTL_EXPORT int vmctl_vcpu_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit
 		vcpu->in_pending = true;
 		/* A guest reading a port nobody answers sees all ones, as on a PC. */
 		vcpu->run->io.data = 0xffffffffu;
+		if (exit->io_batch.string)
+			memset(exit->io_batch.data, 0xff,
+			       (size_t)exit->io_batch.count * exit->io.size);
 	}
 	if (exit->reason == VMCTL_EXIT_MMIO && !exit->mmio.is_write) {
 		/* Nothing answers: all ones, as a PC's bus gives. */
@@ -571,6 +605,14 @@ VMCTL_EXPORT int vmctl_vcpu_complete_in(struct vmctl_vcpu *vcpu, uint32_t value)
 		return -EINVAL;
 	mask = vcpu->run->io.size >= 4 ? 0xffffffffu : (1u << (vcpu->run->io.size * 8)) - 1;
 	vcpu->run->io.data = value & mask;
+	if (vcpu->run->io.flags & VMCTL_IO_STRING) {
+		uint8_t *data = (uint8_t *)vcpu->run + VMCTL_IO_DATA_OFFSET;
+		uint32_t size = vcpu->run->io.size, i;
+
+		for (i = 0; size <= 4 && i < vcpu->run->io.count &&
+			    i < VMCTL_IO_DATA_SIZE / size; i++)
+			memcpy(data + i * size, &value, size);
+	}
 	return 0;
 }
 
@@ -587,7 +629,7 @@ static int vcpu_dispatch_io(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit)
 {
 	struct vmctl_vm *vm = vcpu->vm;
 	const struct range *range;
-	uint32_t data;
+	uint32_t data, i;
 	int err;
 
 	pthread_rwlock_rdlock(&vm->pio_lock);
@@ -598,9 +640,20 @@ static int vcpu_dispatch_io(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit)
 		describe_io(exit, "no handler for ");
 		return 0;
 	}
-	data = exit->io.is_write ? exit->io.data : 0xffffffffu;
-	err = range->handler.pio(vcpu, exit->io.port, &data, exit->io.size,
-			     exit->io.is_write, range->opaque);
+	/* Element by element, so that every handler takes string I/O too. */
+	for (i = 0, err = 0; i < exit->io_batch.count && !err; i++) {
+		uint8_t *element = exit->io_batch.data + i * exit->io.size;
+
+		data = 0xffffffffu;
+		if (exit->io.is_write) {
+			data = 0;
+			memcpy(&data, element, exit->io.size);
+		}
+		err = range->handler.pio(vcpu, exit->io.port, &data, exit->io.size,
+					 exit->io.is_write, range->opaque);
+		if (!err && !exit->io.is_write)
+			memcpy(element, &data, exit->io.size);
+	}
 	pthread_rwlock_unlock(&vm->pio_lock);
 	if (err) {
 		exit->reason = LIBVMCTL_EXIT_HANDLER_ERROR;
@@ -610,7 +663,7 @@ static int vcpu_dispatch_io(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit)
 			 strerror(-err));
 		return 0;
 	}
-	if (!exit->io.is_write)
+	if (!exit->io.is_write && !exit->io_batch.string)
 		vmctl_vcpu_complete_in(vcpu, data);
 	return 1;
 }

@@ -762,6 +762,21 @@ struct vmctl_exit {
 		bool is_write;
 		uint64_t data;	/* WRMSR: the value written */
 	} msr;			/* VMCTL_EXIT_MSR, or a handler's error */
+	/*
+	 * Since string I/O (VMCTL_CAP_STRING_IO), for the exits of io above:
+	 * INS/OUTS arrive in batches of count elements of io.size bytes
+	 * (see run.io in <linux/vmctl.h>).  data points into the run page,
+	 * valid until the next run: count elements in the order the port
+	 * sees them.  OUTS: the values written (io.data is element 0).  INS:
+	 * store the values read there before running again (pre-set to all
+	 * ones).  The run loop calls a port's handler once per element.
+	 */
+	struct {
+		uint32_t count;		/* 1 for IN/OUT */
+		bool string;		/* INS or OUTS */
+		bool rep;		/* with a REP prefix */
+		uint8_t *data;
+	} io_batch;
 };
 
 /*
@@ -781,7 +796,8 @@ struct vmctl_exit {
 int vmctl_vcpu_run(struct vmctl_vcpu *vcpu, struct vmctl_exit *exit);
 
 /*
- * Sets the value the pending IN reads (low size bytes).  Errors: -EINVAL
+ * Sets the value the pending IN reads (low size bytes); for a batch of
+ * INS, the value of every element.  Errors: -EINVAL
  * no IN is pending (the last exit was not an IN, or registers were set or
  * the run interrupted since).
  */
