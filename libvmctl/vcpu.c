@@ -245,7 +245,7 @@ static const char *internal_name(uint32_t suberror)
 	switch (suberror) {
 	case VMCTL_INTERNAL_UNHANDLED_EXIT:	return "unhandled hardware exit";
 	case VMCTL_INTERNAL_EPT_VIOLATION:	return "guest access outside its memory (EPT violation)";
-	case VMCTL_INTERNAL_UNSUPPORTED_IO:	return "string port I/O not emulated (buffer outside RAM)";
+	case VMCTL_INTERNAL_UNSUPPORTED_IO:	return "INS/OUTS not emulated (buffer not in RAM, or no exit information)";
 	case VMCTL_INTERNAL_VMX_INSN_FAILED:	return "VMX instruction failed";
 	case VMCTL_INTERNAL_MMIO_FAILED:	return "MMIO instruction not emulated";
 	default:				return "unknown internal error";

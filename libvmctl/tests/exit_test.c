@@ -7,12 +7,49 @@
 
 static struct vmctl_run run;
 static struct vmctl_vm vm;
+/* A whole run page, for the data area of string I/O. */
+static union {
+	struct vmctl_run run;
+	uint8_t bytes[VMCTL_RUN_MMAP_SIZE];
+} page;
+
+/* INS/OUTS: the batch is found in the page, and a bad count is refused. */
+static void check_string_io(void)
+{
+	struct vmctl_exit exit;
+	const uint16_t words[3] = { 0x1234, 0x5678, 0x9abc };
+
+	memset(&page, 0, sizeof(page));
+	page.run.exit_reason = VMCTL_EXIT_IO;
+	page.run.io.port = 0x1f0;
+	page.run.io.size = 2;
+	page.run.io.direction = VMCTL_IO_OUT;
+	page.run.io.count = 3;
+	page.run.io.data_offset = 2048;
+	page.run.io.flags = VMCTL_IO_STRING | VMCTL_IO_REP;
+	memcpy(page.bytes + 2048, words, sizeof(words));
+	vcpu_decode_exit(&page.run, &exit);
+	tap_ok(exit.io_batch.string && exit.io_batch.rep && exit.io_batch.count == 3 &&
+	       exit.io_batch.data == page.bytes + 2048 && exit.io.data == 0x1234 &&
+	       exit.io.is_write && exit.io.size == 2, "REP OUTSW: 3 words at offset 2048");
+	tap_ok(strcmp(exit.message, "REP OUTS16 to port 0x1f0, 3 elements") == 0,
+	       "REP OUTSW message: %s", exit.message);
+	page.run.io.count = 1025;		/* 2050 bytes: beyond the data area */
+	vcpu_decode_exit(&page.run, &exit);
+	tap_ok(exit.io_batch.count == 0, "a batch larger than the data area is empty (%u)",
+	       exit.io_batch.count);
+	page.run.io.count = 3;
+	page.run.io.data_offset = 64;
+	vcpu_decode_exit(&page.run, &exit);
+	tap_ok(exit.io_batch.count == 0, "a batch elsewhere in the page is empty (%u)",
+	       exit.io_batch.count);
+}
 
 int main(void)
 {
 	struct vmctl_exit exit;
 
-	tap_plan(27);
+	tap_plan(27 + 4);
 
 	memset(&run, 0, sizeof(run));
 	run.exit_reason = VMCTL_EXIT_IO;
@@ -170,5 +207,6 @@ int main(void)
 	tap_ok(!vmctl_vmx_insn_error_name(0) && !vmctl_vmx_insn_error_name(21) &&
 	       !vmctl_vmx_insn_error_name(29) && !vmctl_vmx_insn_error_name(1ULL << 32),
 	       "0, 21 (reserved), 29 and beyond have no name");
+	check_string_io();
 	return tap_finish();
 }
