@@ -177,4 +177,115 @@ GUEST(dr7_rewrite)
 	hlt
 END(dr7_rewrite)
 
+.macro SYNC n
+	mov	$\n, %ebx
+	mov	$UCALL_SYNC, %eax
+	outl	%eax, $UCALL_PORT
+.endm
+
+/* A 64-bit interrupt gate for vector vec to handler, in sev_idt. */
+.macro SET_GATE vec, handler
+	lea	\handler(%rip), %rax
+	lea	sev_idt + \vec * 16(%rip), %rdi
+	mov	%ax, (%rdi)
+	movw	%cs, 2(%rdi)
+	movw	$0x8e00, 4(%rdi)
+	shr	$16, %rax
+	mov	%ax, 6(%rdi)
+	shr	$16, %rax
+	mov	%eax, 8(%rdi)
+	movl	$0, 12(%rdi)
+.endm
+
+GUEST(state_ev)
+	SET_GATE 2, sev_nmi_handler
+	SET_GATE 13, sev_gp_handler
+	SET_GATE SEV_IRQ_VECTOR, sev_irq_handler
+	lea	sev_idt(%rip), %rax
+	mov	%rax, sev_idtr + 2(%rip)
+	lidt	sev_idtr(%rip)
+
+	cli
+	xor	%r12d, %r12d
+	SYNC 1
+	sti
+	mov	$2, %r12		/* in the STI shadow: runs first */
+	.globl	sev_after_sti
+sev_after_sti:
+	cli
+	SYNC 2
+	sti
+	nop
+	.globl	sev_after_unbacked
+sev_after_unbacked:
+	cli
+	SYNC 3
+	.globl	sev_gp_ret
+sev_gp_ret:
+	SYNC 4
+	.globl	sev_nmi_ret
+sev_nmi_ret:
+	SYNC 5
+	mov	$5, %r12
+	sti
+	inl	$SEV_IN_PORT, %eax	/* in the STI shadow, waits for user space */
+	.globl	sev_after_in
+sev_after_in:
+	mov	$6, %r12
+	cli
+	SYNC 6
+	sti
+	hlt
+	.globl	sev_after_hlt
+sev_after_hlt:
+	cli
+	SYNC 7
+	hlt
+
+sev_irq_handler:
+	push	%rax
+	mov	8(%rsp), %rax
+	mov	%rax, sev_irq_rip(%rip)
+	mov	%r12, sev_irq_r12(%rip)
+	incq	sev_irq_count(%rip)
+	pop	%rax
+	iretq
+
+sev_gp_handler:
+	push	%rax
+	mov	8(%rsp), %rax		/* error code */
+	mov	%rax, sev_gp_code(%rip)
+	mov	16(%rsp), %rax
+	mov	%rax, sev_gp_rip(%rip)
+	incq	sev_gp_count(%rip)
+	pop	%rax
+	add	$8, %rsp
+	iretq
+
+sev_nmi_handler:
+	push	%rax
+	mov	8(%rsp), %rax
+	mov	%rax, sev_nmi_rip(%rip)
+	incq	sev_nmi_count(%rip)
+	pop	%rax
+	iretq
+
+	.balign	16
+sev_idt:
+	.skip	256 * 16
+sev_idtr:
+	.word	256 * 16 - 1
+	.quad	0
+	.balign	8
+#define RECORD(name)	.globl name; name: .quad 0
+	RECORD(sev_irq_count)
+	RECORD(sev_irq_rip)
+	RECORD(sev_irq_r12)
+	RECORD(sev_gp_count)
+	RECORD(sev_gp_rip)
+	RECORD(sev_gp_code)
+	RECORD(sev_nmi_count)
+	RECORD(sev_nmi_rip)
+END(state_ev)
+
 	.section .note.GNU-stack, "", @progbits

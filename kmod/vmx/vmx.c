@@ -118,6 +118,7 @@ static void vmx_fill_caps(struct vmctl_caps *caps)
 	f |= VMCTL_CAP_CPUID;
 	f |= VMCTL_CAP_MSR_POLICY;
 	f |= VMCTL_CAP_EVENTS;
+	f |= VMCTL_CAP_STATE_BLOB;
 	caps->backend = VMCTL_BACKEND_VMX;
 	caps->features = f;
 	caps->guest_phys_bits = min_t(u32, boot_cpu_data.x86_phys_bits,

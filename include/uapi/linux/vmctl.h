@@ -60,6 +60,8 @@ enum vmctl_backend {
 #define VMCTL_CAP_EVENTS		(1ULL << 12)
 /* state: VMCALL exits as VMCTL_EXIT_HYPERCALL (run.hypercall) */
 #define VMCTL_CAP_HYPERCALLS		(1ULL << 14)
+/* VMCTL_GET/SET_STATE, with the events component (VMCTL_STATE_EVENTS) */
+#define VMCTL_CAP_STATE_BLOB		(1ULL << 15)
 
 struct vmctl_caps {
 	__u32 api_version;		/* == VMCTL_API_VERSION */
@@ -255,7 +257,7 @@ enum vmctl_state_type {
 	VMCTL_STATE_XSAVE	= 4,	/* struct vmctl_xsave */
 	VMCTL_STATE_XCRS	= 5,	/* struct vmctl_xcrs */
 	VMCTL_STATE_MSRS	= 6,	/* struct vmctl_state_msrs + entries */
-	VMCTL_STATE_EVENTS	= 7,	/* reserved: pending events (not yet) */
+	VMCTL_STATE_EVENTS	= 7,	/* struct vmctl_vcpu_events */
 	VMCTL_STATE_CPU		= 8,	/* struct vmctl_state_cpu */
 	VMCTL_STATE_PENDING	= 9,	/* struct vmctl_state_pending */
 };
@@ -282,14 +284,31 @@ struct vmctl_state_msrs {
 	struct vmctl_msr_entry entries[];
 };
 
-/* VMX-like CPU state that no register ioctl shows. */
+/*
+ * The events component (VMCTL_STATE_EVENTS) is what VMCTL_GET_VCPU_EVENTS
+ * returns: an event injected but not delivered yet (one whose delivery
+ * an exit interrupted, or one set with SET_VCPU_EVENTS), an interrupt or
+ * NMI queued and not yet accepted, NMI masking and the STI/MOV-SS shadow.
+ * On SET_STATE it is judged as SET_VCPU_EVENTS would judge it, against
+ * the blob's RFLAGS and CR0 (or the vCPU's, when the blob lacks them),
+ * and applied after the registers and the CPU component.
+ */
+
+/*
+ * VMX-like CPU state that no register ioctl shows.  When a blob holds
+ * both CPU and EVENTS, interrupt_shadow must say what the events say
+ * (their shadow, and VMCTL_SHADOW_NMI for nmi.masked).
+ */
 #define VMCTL_SHADOW_STI	(1U << 0)	/* interrupts blocked by STI */
 #define VMCTL_SHADOW_MOV_SS	(1U << 1)	/* ... by MOV SS / POP SS */
 #define VMCTL_SHADOW_NMI	(1U << 3)	/* NMIs blocked */
 
+/* struct vmctl_state_cpu.flags */
+#define VMCTL_STATE_CPU_HALTED	(1U << 0)	/* in a HLT that waits in the kernel */
+
 struct vmctl_state_cpu {
 	__u32 interrupt_shadow;		/* VMCTL_SHADOW_* */
-	__u32 pad;			/* 0 */
+	__u32 flags;			/* VMCTL_STATE_CPU_*; other bits 0 */
 	__u64 reserved[3];		/* 0 */
 };
 
@@ -850,10 +869,12 @@ struct vmctl_msr_list {
  * flags/pad/reserved not 0, a component whose size is not its type's, a
  * type twice, a value the matching single ioctl (SET_REGS, SET_SREGS,
  * ...) refuses, an MSR the module does not keep or a value a guest WRMSR
- * would #GP on, or a state the module's VM-entry checks refuse (with
- * the old state kept); -EPROTO another version; -E2BIG size above
- * VMCTL_STATE_MAX_SIZE; -EOPNOTSUPP an unknown (or reserved) component
- * type without VMCTL_STATE_IGNORE_UNKNOWN.
+ * would #GP on, events SET_VCPU_EVENTS refuses (judged against the
+ * blob's RFLAGS and CR0) or whose shadows differ from the CPU
+ * component's, an unknown CPU flag, or a state the module's VM-entry
+ * checks refuse (with the old state kept); -EPROTO another version;
+ * -E2BIG size above VMCTL_STATE_MAX_SIZE; -EOPNOTSUPP an unknown
+ * component type without VMCTL_STATE_IGNORE_UNKNOWN.
  */
 #define VMCTL_SET_STATE		_IOW(VMCTL_IOCTL_MAGIC, 0x4b, struct vmctl_state_header)
 
