@@ -198,7 +198,11 @@ static void set_type(void *b, uint32_t from, uint32_t to)
 static void bad_unknown(void *b) { set_type(b, VMCTL_STATE_PENDING, 0x77); }
 static struct vmctl_vcpu_events *events(void *b)
 {
-	return component(b, VMCTL_STATE_EVENTS, NULL);
+	struct vmctl_vcpu_events *ev = component(b, VMCTL_STATE_EVENTS, NULL);
+
+	if (!ev)
+		tap_bail("the blob has no events component");
+	return ev;
 }
 static void bad_events_two(void *b)
 {
