@@ -288,4 +288,12 @@ sev_idtr:
 	RECORD(sev_nmi_rip)
 END(state_ev)
 
+GUEST(state_dump)
+	mov	$SDUMP_VALUE, %eax
+	outl	%eax, $SDUMP_PORT
+	.globl	sdump_after_out
+sdump_after_out:
+	ud2				/* with an empty IDT: a triple fault */
+END(state_dump)
+
 	.section .note.GNU-stack, "", @progbits

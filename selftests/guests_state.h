@@ -35,6 +35,9 @@
 #define SEV_MEM_SIZE	(4 << 20)	/* state_ev's VMs: memory at first */
 #define SEV_MAP_SIZE	(8 << 20)	/* ... what its page tables map */
 
+#define SDUMP_PORT	0x66		/* state_dump's OUT */
+#define SDUMP_VALUE	0xdeadbeef
+
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 
@@ -82,6 +85,9 @@ extern const uint8_t sev_after_sti[], sev_after_unbacked[], sev_gp_ret[],
 	sev_nmi_ret[], sev_after_in[], sev_after_hlt[];
 extern const uint8_t sev_irq_count[], sev_irq_rip[], sev_irq_r12[], sev_gp_count[],
 	sev_gp_rip[], sev_gp_code[], sev_nmi_count[], sev_nmi_rip[];
+/* state_dump (long mode): OUT SDUMP_VALUE to SDUMP_PORT, then UD2 at sdump_after_out. */
+DECLARE_GUEST(state_dump);
+extern const uint8_t sdump_after_out[];
 #endif
 
 #endif /* VMCTL_SELFTESTS_GUESTS_STATE_H */

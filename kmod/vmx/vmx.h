@@ -418,6 +418,9 @@ int vmx_vcpu_nmi(struct vmctl_vcpu *vcpu);
 int vmx_vcpu_kick(struct vmctl_vcpu *vcpu);
 int vmx_get_vcpu_events(struct vmctl_vcpu *vcpu, struct vmctl_vcpu_events *ev);
 int vmx_set_vcpu_events(struct vmctl_vcpu *vcpu, const struct vmctl_vcpu_events *ev);
+/* dump.c */
+int vmx_get_vcpu_dump(struct vmctl_vcpu *vcpu, struct vmctl_vcpu_dump *d);
+
 int vmx_check_vcpu_events(const struct vmctl_vcpu_events *ev, bool protected,
 			  unsigned long rflags, u32 *info);
 int vmx_set_hlt_mode(struct vmctl_vcpu *vcpu, u32 mode);

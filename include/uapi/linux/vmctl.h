@@ -62,6 +62,8 @@ enum vmctl_backend {
 #define VMCTL_CAP_HYPERCALLS		(1ULL << 14)
 /* VMCTL_GET/SET_STATE, with the events component (VMCTL_STATE_EVENTS) */
 #define VMCTL_CAP_STATE_BLOB		(1ULL << 15)
+/* VMCTL_GET_VCPU_DUMP */
+#define VMCTL_CAP_VCPU_DUMP		(1ULL << 16)
 
 struct vmctl_caps {
 	__u32 api_version;		/* == VMCTL_API_VERSION */
@@ -877,6 +879,40 @@ struct vmctl_msr_list {
  * component type without VMCTL_STATE_IGNORE_UNKNOWN.
  */
 #define VMCTL_SET_STATE		_IOW(VMCTL_IOCTL_MAGIC, 0x4b, struct vmctl_state_header)
+
+/*
+ * A debugging aid (VMCTL_CAP_VCPU_DUMP): the VMCS fields that say what
+ * the guest was doing when it last exited, raw as the CPU left them:
+ * the guest-state area (segments, CRs, RIP, RSP, RFLAGS, interruptibility,
+ * activity, EFER, PAT, PDPTEs, ...), the exit information (reason,
+ * qualification, linear and guest-physical address, exit interruption and
+ * IDT-vectoring information with their error codes, instruction length
+ * and information, VM-instruction error), the event set up for the next
+ * entry and the execution controls.  Each entry names its field with the
+ * SDM's encoding (Appendix B) and a name ("GUEST_RIP", "EXIT_REASON"),
+ * so a program can print what it does not know.  The general-purpose
+ * registers other than RSP are not VMCS fields: VMCTL_GET_REGS has them.
+ * Register fields of a vCPU that never ran show the state it would enter
+ * with; exit fields are 0 until its first exit.  Errors: -EBUSY the vCPU
+ * is running; -EFAULT.
+ */
+#define VMCTL_DUMP_NAME_LEN	28
+#define VMCTL_DUMP_MAX_FIELDS	96
+
+struct vmctl_vmcs_field {
+	__u32 encoding;			/* VMCS field encoding */
+	char name[VMCTL_DUMP_NAME_LEN];	/* NUL-terminated */
+	__u64 value;			/* zero-extended */
+};
+
+struct vmctl_vcpu_dump {
+	__u32 nr_fields;		/* entries of fields[] used */
+	__u32 pad;
+	__u64 reserved[3];
+	struct vmctl_vmcs_field fields[VMCTL_DUMP_MAX_FIELDS];
+};
+
+#define VMCTL_GET_VCPU_DUMP	_IOR(VMCTL_IOCTL_MAGIC, 0x4c, struct vmctl_vcpu_dump)
 
 /*
  * MSRs by list, as KVM_GET_MSRS/KVM_SET_MSRS: entries are processed in
