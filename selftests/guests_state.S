@@ -296,4 +296,65 @@ sdump_after_out:
 	ud2				/* with an empty IDT: a triple fault */
 END(state_dump)
 
+/*
+ * mce_msr: runs the host's list of RDMSR/WRMSR (struct mce_op, 32 bytes:
+ * op, index, value, result, gp) and records what each did; a #GP is
+ * recorded and the 2-byte instruction skipped.
+ */
+GUEST(mce_msr)
+	lea	mce_gp_handler(%rip), %rax
+	lea	mce_idt + 13 * 16(%rip), %rdi
+	mov	%ax, (%rdi)
+	movw	%cs, 2(%rdi)
+	movw	$0x8e00, 4(%rdi)
+	shr	$16, %rax
+	mov	%ax, 6(%rdi)
+	shr	$16, %rax
+	mov	%eax, 8(%rdi)
+	movl	$0, 12(%rdi)
+	lea	mce_idt(%rip), %rax
+	mov	%rax, mce_idtr + 2(%rip)
+	lidt	mce_idtr(%rip)
+
+	lea	mce_ops(%rip), %rsi
+	mov	mce_nops(%rip), %r15d
+	test	%r15d, %r15d
+	jz	4f
+1:	mov	4(%rsi), %ecx
+	mov	8(%rsi), %eax
+	mov	12(%rsi), %edx
+	cmpl	$MCE_OP_WRITE, (%rsi)
+	je	2f
+	rdmsr
+	shl	$32, %rdx
+	or	%rax, %rdx
+	mov	%rdx, 16(%rsi)
+	jmp	3f
+2:	wrmsr
+3:	add	$32, %rsi
+	dec	%r15d
+	jnz	1b
+4:	SYNC 1
+	hlt
+
+mce_gp_handler:
+	movq	$1, 24(%rsi)
+	addq	$2, 8(%rsp)		/* RDMSR and WRMSR are 2 bytes */
+	add	$8, %rsp		/* the error code */
+	iretq
+
+	.balign	16
+mce_idt:
+	.skip	256 * 16
+mce_idtr:
+	.word	256 * 16 - 1
+	.quad	0
+	.balign	8
+	.globl	mce_nops, mce_ops
+mce_nops:
+	.quad	0
+mce_ops:
+	.skip	MCE_MAX_OPS * 32
+END(mce_msr)
+
 	.section .note.GNU-stack, "", @progbits

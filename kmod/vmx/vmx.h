@@ -40,6 +40,8 @@ enum vmx_gpr {
  * The guest MSRs that msr.c keeps in vmx_vcpu.guest_msr[] (msr_policy.h
  * says which MSR lives where): the user-return MSRs first.
  */
+#define VMX_MC_BANKS		4	/* machine-check banks (msr_policy.h) */
+
 enum vmx_guest_msr_slot {
 	VMX_MSR_STAR,
 	VMX_MSR_LSTAR,
@@ -58,7 +60,9 @@ enum vmx_guest_msr_slot {
 	VMX_MSR_MTRR_FIX64K = VMX_MSR_MTRR_VAR + 16,
 	VMX_MSR_MTRR_FIX16K,		/* 2 */
 	VMX_MSR_MTRR_FIX4K = VMX_MSR_MTRR_FIX16K + 2,	/* 8 */
-	VMX_NR_GUEST_MSRS = VMX_MSR_MTRR_FIX4K + 8
+	VMX_MSR_MCG_CTL = VMX_MSR_MTRR_FIX4K + 8,
+	VMX_MSR_MC_BANKS,		/* MCi_CTL/STATUS/ADDR/MISC, VMX_MC_BANKS of them */
+	VMX_NR_GUEST_MSRS = VMX_MSR_MC_BANKS + 4 * VMX_MC_BANKS
 };
 
 struct vmx_vm {
@@ -372,7 +376,7 @@ enum vmx_exit_action vmx_handle_vmcall(struct vmx_vcpu *v);
 void vmx_complete_hypercall(struct vmx_vcpu *v);
 
 /* state checks (state.c, debug.c, fpu.c, msr.c) and state_blob.c */
-#define VMX_STATE_MAX_MSRS	64	/* MSRs in a state blob, at most */
+#define VMX_STATE_MAX_MSRS	96	/* MSRs in a state blob, at most */
 int vmx_check_regs(const struct vmctl_regs *regs);
 int vmx_check_sregs(const struct vmctl_sregs *s);
 int vmx_check_debugregs(const struct vmctl_debugregs *d);

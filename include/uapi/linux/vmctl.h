@@ -924,7 +924,16 @@ struct vmctl_vcpu_dump {
  * sets the guest's TSC offset (guest TSC = host TSC + offset, as for a
  * guest WRMSR), APIC_BASE's BSP bit is the host's to set, and a read-only
  * MSR (FEATURE_CONTROL, MTRRcap, MCG_CAP) accepts its own value, so that
- * a list saved with GET restores with SET.  Errors: -EINVAL nmsrs >
+ * a list saved with GET restores with SET.
+ *
+ * Machine check: MCG_CAP is 0x104 (MCG_CTL present, four banks; no
+ * CMCI, LMCE or software error recovery), as CPUID's MCE and MCA bits
+ * (the host's) promise.  MCG_CTL and MCi_CTL take 0 or all ones (MCi_CTL
+ * also all ones but bits 10 and 0, as KVM) and are all ones at reset;
+ * MCG_STATUS bits 2:0; MCi_ADDR and MCi_MISC anything.  A guest may
+ * only write 0 to MCi_STATUS, user space any value.  MCi_CTL2 and the
+ * banks past the fourth are not the kernel's (they reach user space as
+ * unknown MSRs).  Nothing raises #MC in the guest.  Errors: -EINVAL nmsrs >
  * VMCTL_MAX_MSR_ENTRIES, pad or an entry's reserved != 0 (nothing
  * processed); -EBUSY; -EFAULT; -ENOMEM.
  */
