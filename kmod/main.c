@@ -355,6 +355,7 @@ static long vmctl_vcpu_ioctl(struct file *file, unsigned int cmd,
 	case VMCTL_SET_XSAVE:
 	case VMCTL_GET_XCRS:
 	case VMCTL_SET_XCRS:
+	case VMCTL_GET_VCPU_DUMP:
 		return vmctl_vcpu_state_ioctl(vcpu, cmd, argp);
 	case VMCTL_GET_STATE:
 		return vmctl_vcpu_get_state(vcpu, argp);

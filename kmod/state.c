@@ -29,11 +29,13 @@ static int vmctl_state_op(struct vmctl_vcpu *vcpu, unsigned int cmd, void *buf)
 		return ops->get_xcrs(vcpu, buf);
 	case VMCTL_SET_XCRS:
 		return ops->set_xcrs(vcpu, buf);
+	case VMCTL_GET_VCPU_DUMP:
+		return ops->get_dump(vcpu, buf);
 	}
 	return -ENOTTY;
 }
 
-/* VMCTL_GET/SET_DEBUGREGS, _XSAVE, _XCRS: one fixed-size struct each. */
+/* VMCTL_GET/SET_DEBUGREGS, _XSAVE, _XCRS, GET_VCPU_DUMP: one fixed-size struct each. */
 long vmctl_vcpu_state_ioctl(struct vmctl_vcpu *vcpu, unsigned int cmd,
 			    void __user *argp)
 {

@@ -154,6 +154,8 @@ struct vmctl_backend_ops {
 	 */
 	int (*get_state)(struct vmctl_vcpu *vcpu, void *blob, u32 max);
 	int (*set_state)(struct vmctl_vcpu *vcpu, const void *blob, u32 len);
+	/* VMCTL_GET_VCPU_DUMP, under run_lock; d is zeroed. */
+	int (*get_dump)(struct vmctl_vcpu *vcpu, struct vmctl_vcpu_dump *d);
 	/*
 	 * MSRs by list (VMCTL_GET/SET_MSRS), under run_lock: the number of
 	 * entries processed before the first MSR that failed, or an errno.

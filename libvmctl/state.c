@@ -235,6 +235,34 @@ static void dump_segment(char *buf, size_t size, size_t *len, const char *name,
 				 s->unusable ? " unusable" : "");
 }
 
+VMCTL_EXPORT int vmctl_vcpu_get_vmcs_dump(struct vmctl_vcpu *vcpu, struct vmctl_vcpu_dump *d)
+{
+	if (!vcpu || !d)
+		return -EINVAL;
+	if (ioctl(vcpu->fd, VMCTL_GET_VCPU_DUMP, d) == 0)
+		return 0;
+	/* An older module does not know the ioctl. */
+	return errno == ENOTTY ? -EOPNOTSUPP : -errno;
+}
+
+/* The module's VMCS fields, four a line, after what vmctl_vcpu_dump() wrote. */
+static void dump_vmcs(struct vmctl_vcpu *vcpu, char *buf, size_t size, size_t *len)
+{
+	struct vmctl_vcpu_dump *d = calloc(1, sizeof(*d));
+	uint32_t i;
+
+	if (!d)
+		return;
+	if (!vmctl_vcpu_get_vmcs_dump(vcpu, d)) {
+		for (i = 0; i < d->nr_fields && i < VMCTL_DUMP_MAX_FIELDS && *len < size; i++)
+			*len += snprintf(buf + *len, size - *len, "%-26.*s %016llx%s",
+					 VMCTL_DUMP_NAME_LEN, d->fields[i].name,
+					 (unsigned long long)d->fields[i].value,
+					 i % 3 == 2 || i + 1 == d->nr_fields ? "\n" : "  ");
+	}
+	free(d);
+}
+
 VMCTL_EXPORT int vmctl_vcpu_dump(struct vmctl_vcpu *vcpu, char *buf, size_t size)
 {
 	struct vmctl_debugregs d;
@@ -280,6 +308,7 @@ VMCTL_EXPORT int vmctl_vcpu_dump(struct vmctl_vcpu *vcpu, char *buf, size_t size
 	     (unsigned long long)d.db[0], (unsigned long long)d.db[1], (unsigned long long)d.db[2],
 	     (unsigned long long)d.db[3], (unsigned long long)d.dr6, (unsigned long long)d.dr7);
 #undef DUMP
+	dump_vmcs(vcpu, buf, size, &len);
 	return 0;
 }
 

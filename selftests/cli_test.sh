@@ -12,7 +12,7 @@ ok() {	# ok CONDITION-STATUS DESCRIPTION
 	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi
 }
 echo "TAP version 13"
-echo "1..14"
+echo "1..16"
 
 out=$("$VMCTL" run --flat "$HELLO" 2>/tmp/cli_err)
 status=$?
@@ -62,5 +62,17 @@ sed 's/^/# stderr: /' /tmp/cli_err
 echo "$out" | grep -q "Hello from 64-bit mode"; ok $? "--mode long: the 64-bit guest's line is on stdout"
 
 "$VMCTL" --help | grep -q "debug-exit"; ok $? "vmctl --help documents the debug-exit port"
+
+# UD2 in long mode without an IDT: a triple fault, with the VMCS dump on stderr.
+printf '\017\013' >/tmp/cli_ud2.bin
+"$VMCTL" run --mode long --flat /tmp/cli_ud2.bin >/dev/null 2>/tmp/cli_err
+status=$?
+sed 's/^/# stderr: /' /tmp/cli_err
+[ $status -eq 3 ] && grep -q "^EXIT_REASON  *0000000000000002" /tmp/cli_err
+ok $? "a triple fault exits 3 and prints the VMCS exit reason 2 (status $status)"
+grep -q "GUEST_RIP  *0000000000" /tmp/cli_err && grep -q "GUEST_CR3 " /tmp/cli_err &&
+	grep -q "^RIP " /tmp/cli_err
+ok $? "... with the registers and the VMCS guest state"
+rm -f /tmp/cli_ud2.bin
 rm -f /tmp/cli_err
 exit $fail

@@ -177,4 +177,184 @@ GUEST(dr7_rewrite)
 	hlt
 END(dr7_rewrite)
 
+.macro SYNC n
+	mov	$\n, %ebx
+	mov	$UCALL_SYNC, %eax
+	outl	%eax, $UCALL_PORT
+.endm
+
+/* A 64-bit interrupt gate for vector vec to handler, in sev_idt. */
+.macro SET_GATE vec, handler
+	lea	\handler(%rip), %rax
+	lea	sev_idt + \vec * 16(%rip), %rdi
+	mov	%ax, (%rdi)
+	movw	%cs, 2(%rdi)
+	movw	$0x8e00, 4(%rdi)
+	shr	$16, %rax
+	mov	%ax, 6(%rdi)
+	shr	$16, %rax
+	mov	%eax, 8(%rdi)
+	movl	$0, 12(%rdi)
+.endm
+
+GUEST(state_ev)
+	SET_GATE 2, sev_nmi_handler
+	SET_GATE 13, sev_gp_handler
+	SET_GATE SEV_IRQ_VECTOR, sev_irq_handler
+	lea	sev_idt(%rip), %rax
+	mov	%rax, sev_idtr + 2(%rip)
+	lidt	sev_idtr(%rip)
+
+	cli
+	xor	%r12d, %r12d
+	SYNC 1
+	sti
+	mov	$2, %r12		/* in the STI shadow: runs first */
+	.globl	sev_after_sti
+sev_after_sti:
+	cli
+	SYNC 2
+	sti
+	nop
+	.globl	sev_after_unbacked
+sev_after_unbacked:
+	cli
+	SYNC 3
+	.globl	sev_gp_ret
+sev_gp_ret:
+	SYNC 4
+	.globl	sev_nmi_ret
+sev_nmi_ret:
+	SYNC 5
+	mov	$5, %r12
+	sti
+	inl	$SEV_IN_PORT, %eax	/* in the STI shadow, waits for user space */
+	.globl	sev_after_in
+sev_after_in:
+	mov	$6, %r12
+	cli
+	SYNC 6
+	sti
+	hlt
+	.globl	sev_after_hlt
+sev_after_hlt:
+	cli
+	SYNC 7
+	hlt
+
+sev_irq_handler:
+	push	%rax
+	mov	8(%rsp), %rax
+	mov	%rax, sev_irq_rip(%rip)
+	mov	%r12, sev_irq_r12(%rip)
+	incq	sev_irq_count(%rip)
+	pop	%rax
+	iretq
+
+sev_gp_handler:
+	push	%rax
+	mov	8(%rsp), %rax		/* error code */
+	mov	%rax, sev_gp_code(%rip)
+	mov	16(%rsp), %rax
+	mov	%rax, sev_gp_rip(%rip)
+	incq	sev_gp_count(%rip)
+	pop	%rax
+	add	$8, %rsp
+	iretq
+
+sev_nmi_handler:
+	push	%rax
+	mov	8(%rsp), %rax
+	mov	%rax, sev_nmi_rip(%rip)
+	incq	sev_nmi_count(%rip)
+	pop	%rax
+	iretq
+
+	.balign	16
+sev_idt:
+	.skip	256 * 16
+sev_idtr:
+	.word	256 * 16 - 1
+	.quad	0
+	.balign	8
+#define RECORD(name)	.globl name; name: .quad 0
+	RECORD(sev_irq_count)
+	RECORD(sev_irq_rip)
+	RECORD(sev_irq_r12)
+	RECORD(sev_gp_count)
+	RECORD(sev_gp_rip)
+	RECORD(sev_gp_code)
+	RECORD(sev_nmi_count)
+	RECORD(sev_nmi_rip)
+END(state_ev)
+
+GUEST(state_dump)
+	mov	$SDUMP_VALUE, %eax
+	outl	%eax, $SDUMP_PORT
+	.globl	sdump_after_out
+sdump_after_out:
+	ud2				/* with an empty IDT: a triple fault */
+END(state_dump)
+
+/*
+ * mce_msr: runs the host's list of RDMSR/WRMSR (struct mce_op, 32 bytes:
+ * op, index, value, result, gp) and records what each did; a #GP is
+ * recorded and the 2-byte instruction skipped.
+ */
+GUEST(mce_msr)
+	lea	mce_gp_handler(%rip), %rax
+	lea	mce_idt + 13 * 16(%rip), %rdi
+	mov	%ax, (%rdi)
+	movw	%cs, 2(%rdi)
+	movw	$0x8e00, 4(%rdi)
+	shr	$16, %rax
+	mov	%ax, 6(%rdi)
+	shr	$16, %rax
+	mov	%eax, 8(%rdi)
+	movl	$0, 12(%rdi)
+	lea	mce_idt(%rip), %rax
+	mov	%rax, mce_idtr + 2(%rip)
+	lidt	mce_idtr(%rip)
+
+	lea	mce_ops(%rip), %rsi
+	mov	mce_nops(%rip), %r15d
+	test	%r15d, %r15d
+	jz	4f
+1:	mov	4(%rsi), %ecx
+	mov	8(%rsi), %eax
+	mov	12(%rsi), %edx
+	cmpl	$MCE_OP_WRITE, (%rsi)
+	je	2f
+	rdmsr
+	shl	$32, %rdx
+	or	%rax, %rdx
+	mov	%rdx, 16(%rsi)
+	jmp	3f
+2:	wrmsr
+3:	add	$32, %rsi
+	dec	%r15d
+	jnz	1b
+4:	SYNC 1
+	hlt
+
+mce_gp_handler:
+	movq	$1, 24(%rsi)
+	addq	$2, 8(%rsp)		/* RDMSR and WRMSR are 2 bytes */
+	add	$8, %rsp		/* the error code */
+	iretq
+
+	.balign	16
+mce_idt:
+	.skip	256 * 16
+mce_idtr:
+	.word	256 * 16 - 1
+	.quad	0
+	.balign	8
+	.globl	mce_nops, mce_ops
+mce_nops:
+	.quad	0
+mce_ops:
+	.skip	MCE_MAX_OPS * 32
+END(mce_msr)
+
 	.section .note.GNU-stack, "", @progbits

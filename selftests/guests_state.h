@@ -29,6 +29,19 @@
 #define FPU_KEEP_PORT	0x81		/* fpu_keep's OUTs */
 #define FPU_KEEP_EXITS	3000		/* ... this many */
 
+#define SEV_IRQ_VECTOR	0x41		/* state_ev: the interrupt the host queues */
+#define SEV_GP_CODE	0x2468		/* state_ev: the #GP error code the host sets */
+#define SEV_IN_PORT	0x65		/* state_ev: the IN in an STI shadow */
+#define SEV_MEM_SIZE	(4 << 20)	/* state_ev's VMs: memory at first */
+#define SEV_MAP_SIZE	(8 << 20)	/* ... what its page tables map */
+
+#define MCE_OP_READ	0
+#define MCE_OP_WRITE	1
+#define MCE_MAX_OPS	64
+
+#define SDUMP_PORT	0x66		/* state_dump's OUT */
+#define SDUMP_VALUE	0xdeadbeef
+
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 
@@ -65,6 +78,30 @@ DECLARE_GUEST(fpu_keep);
  * then REPORT(DR7); HLT.  A #GP on the write has no IDT: triple fault.
  */
 DECLARE_GUEST(dr7_rewrite);
+/*
+ * state_ev (long mode, own IDT for NMI, #GP and SEV_IRQ_VECTOR, whose
+ * handlers count and record the RIP pushed, R12 and the error code):
+ * stages SYNC 1-7 where state_events_test.c saves the vCPU in the middle
+ * of an event and moves it to a new VM; see guests_state.S.
+ */
+DECLARE_GUEST(state_ev);
+extern const uint8_t sev_after_sti[], sev_after_unbacked[], sev_gp_ret[],
+	sev_nmi_ret[], sev_after_in[], sev_after_hlt[];
+extern const uint8_t sev_irq_count[], sev_irq_rip[], sev_irq_r12[], sev_gp_count[],
+	sev_gp_rip[], sev_gp_code[], sev_nmi_count[], sev_nmi_rip[];
+/* mce_msr (long mode): see guests_state.S; SYNC 1 when done, then HLT. */
+struct mce_op {
+	uint32_t op;			/* MCE_OP_* */
+	uint32_t index;
+	uint64_t value;			/* written */
+	uint64_t result;		/* read */
+	uint64_t gp;			/* 1: the instruction raised #GP */
+};
+DECLARE_GUEST(mce_msr);
+extern const uint8_t mce_nops[], mce_ops[];
+/* state_dump (long mode): OUT SDUMP_VALUE to SDUMP_PORT, then UD2 at sdump_after_out. */
+DECLARE_GUEST(state_dump);
+extern const uint8_t sdump_after_out[];
 #endif
 
 #endif /* VMCTL_SELFTESTS_GUESTS_STATE_H */

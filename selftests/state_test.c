@@ -6,6 +6,7 @@
  * an IN not yet completed) and restored into fresh VMs, from memory and
  * from a file, finishes with the right answer; every kind of bad blob is
  * refused with its documented errno and leaves the vCPU as it was.
+ * (state_events_test.c saves vCPUs with events in flight.)
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -195,7 +196,38 @@ static void set_type(void *b, uint32_t from, uint32_t to)
 	c[-1].type = to;
 }
 static void bad_unknown(void *b) { set_type(b, VMCTL_STATE_PENDING, 0x77); }
-static void bad_events(void *b) { set_type(b, VMCTL_STATE_PENDING, VMCTL_STATE_EVENTS); }
+static struct vmctl_vcpu_events *events(void *b)
+{
+	struct vmctl_vcpu_events *ev = component(b, VMCTL_STATE_EVENTS, NULL);
+
+	if (!ev)
+		tap_bail("the blob has no events component");
+	return ev;
+}
+static void bad_events_two(void *b)
+{
+	events(b)->exception.injected = 1;
+	events(b)->exception.nr = 6;
+	events(b)->nmi.injected = 1;
+}
+static void bad_events_vector(void *b)
+{
+	events(b)->exception.injected = 1;
+	events(b)->exception.nr = 2;
+}
+static void bad_events_shadow(void *b) { events(b)->shadow = VMCTL_SHADOW_MOV_SS; }
+static void bad_events_sti_if(void *b)
+{
+	((struct vmctl_regs *)component(b, VMCTL_STATE_REGS, NULL))->rflags &= ~(1ULL << 9);
+	events(b)->shadow = VMCTL_SHADOW_STI;
+	((struct vmctl_state_cpu *)component(b, VMCTL_STATE_CPU, NULL))->interrupt_shadow =
+		VMCTL_SHADOW_STI;
+}
+static void bad_events_reserved(void *b) { events(b)->reserved[2] = 1; }
+static void bad_cpu_flags(void *b)
+{
+	((struct vmctl_state_cpu *)component(b, VMCTL_STATE_CPU, NULL))->flags = 2;
+}
 static void bad_twice(void *b) { set_type(b, VMCTL_STATE_XSAVE, VMCTL_STATE_REGS); }
 static void bad_size(void *b) { set_type(b, VMCTL_STATE_CPU, VMCTL_STATE_PENDING); }
 static void bad_rflags(void *b)
@@ -281,7 +313,12 @@ static const struct {
 	{ bad_reserved, { "header reserved not 0", -EINVAL } },
 	{ bad_flags, { "unknown header flag", -EINVAL } },
 	{ bad_unknown, { "unknown component type 0x77", -EOPNOTSUPP } },
-	{ bad_events, { "reserved component type EVENTS", -EOPNOTSUPP } },
+	{ bad_events_two, { "events: an exception and an NMI injected", -EINVAL } },
+	{ bad_events_vector, { "events: exception vector 2", -EINVAL } },
+	{ bad_events_shadow, { "events: a shadow the CPU component lacks", -EINVAL } },
+	{ bad_events_sti_if, { "events: STI shadow with the blob's RFLAGS.IF clear", -EINVAL } },
+	{ bad_events_reserved, { "events: reserved not 0", -EINVAL } },
+	{ bad_cpu_flags, { "CPU: unknown flag", -EINVAL } },
 	{ bad_twice, { "a component type twice", -EINVAL } },
 	{ bad_size, { "a component of the wrong size", -EINVAL } },
 	{ bad_rflags, { "RFLAGS reserved bit 3", -EINVAL } },

@@ -17,6 +17,7 @@
 #include <linux/kernel.h>
 #include <linux/sched/signal.h>
 #include <linux/smp.h>
+#include <linux/string.h>
 #include <linux/wait.h>
 #include <asm/processor-flags.h>
 #include <asm/trapnr.h>
@@ -448,14 +449,20 @@ static int vmx_events_entry_info(const struct vmctl_vcpu_events *ev,
 	return 0;
 }
 
-int vmx_set_vcpu_events(struct vmctl_vcpu *vcpu, const struct vmctl_vcpu_events *ev)
+/*
+ * Every rule of VMCTL_SET_VCPU_EVENTS, for a guest in protected mode or
+ * not and with these RFLAGS: SET_VCPU_EVENTS judges ev against the vCPU
+ * as it is, the state blob against the registers it brings along.  Fills
+ * *info with the entry interruption information ev stands for.
+ */
+int vmx_check_vcpu_events(const struct vmctl_vcpu_events *ev, bool protected,
+			  unsigned long rflags, u32 *info)
 {
-	struct vmx_vcpu *v = vcpu->arch;
-	u32 info, intr = 0;
-	unsigned long rflags;
-	bool protected;
 	int err;
 
+	if (ev->flags || ev->pad || ev->nmi.pad ||
+	    memchr_inv(ev->reserved, 0, sizeof(ev->reserved)))
+		return -EINVAL;
 	if (!vmx_flag_ok(ev->exception.injected) || !vmx_flag_ok(ev->exception.pending) ||
 	    !vmx_flag_ok(ev->exception.has_error_code) ||
 	    !vmx_flag_ok(ev->interrupt.injected) || !vmx_flag_ok(ev->interrupt.pending) ||
@@ -471,16 +478,26 @@ int vmx_set_vcpu_events(struct vmctl_vcpu *vcpu, const struct vmctl_vcpu_events 
 	/* Both interrupt states name one vector: nr. */
 	if (ev->interrupt.injected && ev->interrupt.pending)
 		return -EINVAL;
+	err = vmx_events_entry_info(ev, protected, info);
+	if (err)
+		return err;
+	if ((ev->shadow & VMCTL_SHADOW_STI) && !(rflags & X86_EFLAGS_IF))
+		return -EINVAL;
+	if (ev->interrupt.injected && !ev->interrupt.soft &&
+	    !(rflags & X86_EFLAGS_IF))
+		return -EINVAL;
+	return 0;
+}
+
+int vmx_set_vcpu_events(struct vmctl_vcpu *vcpu, const struct vmctl_vcpu_events *ev)
+{
+	struct vmx_vcpu *v = vcpu->arch;
+	u32 info, intr = 0;
+	int err;
 
 	vmx_vcpu_get(v);
-	protected = vmx_guest_protected();
-	rflags = vmcs_readl(VMCS_GUEST_RFLAGS);
-	err = vmx_events_entry_info(ev, protected, &info);
-	if (!err && (ev->shadow & VMCTL_SHADOW_STI) && !(rflags & X86_EFLAGS_IF))
-		err = -EINVAL;
-	if (!err && ev->interrupt.injected && !ev->interrupt.soft &&
-	    !(rflags & X86_EFLAGS_IF))
-		err = -EINVAL;
+	err = vmx_check_vcpu_events(ev, vmx_guest_protected(),
+				    vmcs_readl(VMCS_GUEST_RFLAGS), &info);
 	if (err) {
 		vmx_vcpu_put();
 		return err;

@@ -214,10 +214,13 @@ void vmx_build_msr_bitmap(void *bitmap)
 /*
  * A vCPU's MSRs at reset (SDM "Initialization of the Processor" state):
  * the SYSCALL MSRs and TSC_AUX 0, PAT its power-up value, the APIC
- * enabled at its default base (BSP on vCPU 0), MTRRs off.
+ * enabled at its default base (BSP on vCPU 0), MTRRs off, MCG_CTL and
+ * the MCi_CTLs all ones, the other machine-check registers 0.
  */
 void vmx_init_guest_msrs(struct vmx_vcpu *v)
 {
+	unsigned int i;
+
 	memset(v->guest_msr, 0, sizeof(v->guest_msr));
 	v->guest_msr[VMX_MSR_PAT] = VMX_PAT_RESET;
 	v->guest_msr[VMX_MSR_APIC_BASE] = VMX_APIC_BASE_DEFAULT |
@@ -225,6 +228,10 @@ void vmx_init_guest_msrs(struct vmx_vcpu *v)
 	if (v->vcpu->id == 0)
 		v->guest_msr[VMX_MSR_APIC_BASE] |= VMX_APIC_BASE_BSP;
 	v->guest_msr[VMX_MSR_MISC_ENABLE] = VMX_MISC_ENABLE_RESET;
+	/* Every machine-check source enabled, as the BIOS leaves them. */
+	v->guest_msr[VMX_MSR_MCG_CTL] = ~0ULL;
+	for (i = 0; i < VMX_MC_BANKS; i++)
+		v->guest_msr[VMX_MSR_MC_BANKS + 4 * i] = ~0ULL;
 	v->guest_msr_gen = atomic64_inc_return(&vmx_guest_msr_gen);
 	v->tsc_offset = 0;
 }
@@ -332,7 +339,7 @@ static int vmx_get_msr(struct vmx_vcpu *v, u32 index, u64 *val)
 		*val = VMX_MTRR_CAP;
 		break;
 	case MSR_IA32_MCG_CAP:
-		*val = 0;		/* no banks, no MCG_CTL */
+		*val = VMX_MCG_CAP;
 		break;
 	case MSR_IA32_CR_PAT:
 		*val = cpu_has_vmx_pat() ? vmcs_read64(VMCS_GUEST_IA32_PAT) :
@@ -395,6 +402,10 @@ static bool vmx_msr_write_valid(struct vmx_vcpu *v,
 		return vmx_pat_valid(val);
 	case MSR_RULE_MTRR_DEF_TYPE:
 		return vmx_mtrr_def_type_valid(val);
+	case MSR_RULE_MCG_CTL:
+		return vmx_mcg_ctl_valid(val);
+	case MSR_RULE_MC_BANK:
+		return vmx_mc_bank_write_valid(index - m->index, val, host);
 	}
 	return false;
 }

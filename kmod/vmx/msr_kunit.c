@@ -210,6 +210,36 @@ static void debugctl_rules_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, vmx_debugctl_valid(BIT_ULL(14)));	/* FREEZE_WHILE_SMM */
 }
 
+/* Four banks with MCG_CTL, the SDM's write rules, KVM's MCi_CTL leniency. */
+static void mce_rules_test(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, (u64)VMX_MCG_CAP, 0x104ULL);
+	KUNIT_EXPECT_PTR_EQ(test, vmx_find_msr(0x40f), vmx_find_msr(0x400));
+	KUNIT_EXPECT_NULL(test, vmx_find_msr(0x410));	/* MC4_CTL: no fifth bank */
+	KUNIT_EXPECT_NULL(test, vmx_find_msr(0x280));	/* MC0_CTL2: no CMCI */
+	KUNIT_EXPECT_NOT_NULL(test, vmx_find_msr(0x17b));
+
+	KUNIT_EXPECT_TRUE(test, vmx_mcg_ctl_valid(0));
+	KUNIT_EXPECT_TRUE(test, vmx_mcg_ctl_valid(~0ULL));
+	KUNIT_EXPECT_FALSE(test, vmx_mcg_ctl_valid(1));
+	KUNIT_EXPECT_FALSE(test, vmx_mcg_ctl_valid(~0ULL >> 1));
+
+	/* MCi_CTL (offset 0, 4, ...): 0 or all ones, bits 10 and 0 may be clear */
+	KUNIT_EXPECT_TRUE(test, vmx_mc_bank_write_valid(0, 0, false));
+	KUNIT_EXPECT_TRUE(test, vmx_mc_bank_write_valid(4, ~0ULL, false));
+	KUNIT_EXPECT_TRUE(test, vmx_mc_bank_write_valid(8, ~BIT_ULL(10), false));
+	KUNIT_EXPECT_TRUE(test, vmx_mc_bank_write_valid(8, ~BIT_ULL(0), false));
+	KUNIT_EXPECT_FALSE(test, vmx_mc_bank_write_valid(12, ~BIT_ULL(1), false));
+	KUNIT_EXPECT_FALSE(test, vmx_mc_bank_write_valid(0, 0x1234, true));
+	/* MCi_STATUS: the guest may only clear it, user space set anything */
+	KUNIT_EXPECT_TRUE(test, vmx_mc_bank_write_valid(1, 0, false));
+	KUNIT_EXPECT_FALSE(test, vmx_mc_bank_write_valid(5, BIT_ULL(63), false));
+	KUNIT_EXPECT_TRUE(test, vmx_mc_bank_write_valid(5, BIT_ULL(63), true));
+	/* MCi_ADDR, MCi_MISC: anything */
+	KUNIT_EXPECT_TRUE(test, vmx_mc_bank_write_valid(2, ~0ULL, false));
+	KUNIT_EXPECT_TRUE(test, vmx_mc_bank_write_valid(15, 0x1234, false));
+}
+
 static void xcr0_rules_test(struct kunit *test)
 {
 	u64 allowed = 0xe7;	/* x87 SSE AVX opmask ZMM_Hi256 Hi16_ZMM */
@@ -239,6 +269,7 @@ static struct kunit_case msr_test_cases[] = {
 	KUNIT_CASE(misc_enable_rules_test),
 	KUNIT_CASE(debugctl_rules_test),
 	KUNIT_CASE(xcr0_rules_test),
+	KUNIT_CASE(mce_rules_test),
 	{}
 };
 

@@ -60,6 +60,8 @@ enum vmx_msr_rule {
 	MSR_RULE_PAT,
 	MSR_RULE_MTRR_DEF_TYPE,
 	MSR_RULE_EFER,
+	MSR_RULE_MCG_CTL,
+	MSR_RULE_MC_BANK,	/* MCi_CTL, _STATUS, _ADDR, _MISC by index % 4 */
 };
 
 /* Only on CPUs that have it; on others the MSR is not there (#GP). */
@@ -134,10 +136,11 @@ static const struct vmx_msr_desc vmx_msrs[] = {
 		 MSR_RULE_CANONICAL, .pass = MSR_PASS_READ | MSR_PASS_WRITE),
 	MSR_VMCS(MSR_IA32_SYSENTER_EIP, "SYSENTER_EIP", VMCS_GUEST_SYSENTER_EIP,
 		 MSR_RULE_CANONICAL, .pass = MSR_PASS_READ | MSR_PASS_WRITE),
-	/* No machine-check banks: MCi_* are unknown MSRs. */
+	/* Machine check: VMX_MCG_CAP's banks; MCi_CTL2 and above are unknown. */
 	MSR_OTHER(MSR_IA32_MCG_CAP, "MCG_CAP", MSR_RULE_READ_ONLY),
 	MSR_SLOT(MSR_IA32_MCG_STATUS, "MCG_STATUS", VMX_MSR_MCG_STATUS,
 		 MSR_RULE_PLAIN, .reserved = GENMASK_ULL(63, 3)),
+	MSR_SLOT(MSR_IA32_MCG_CTL, "MCG_CTL", VMX_MSR_MCG_CTL, MSR_RULE_MCG_CTL),
 	MSR_SLOT(MSR_IA32_MISC_ENABLE, "MISC_ENABLE", VMX_MSR_MISC_ENABLE,
 		 MSR_RULE_MISC_ENABLE),
 	MSR_VMCS(MSR_IA32_DEBUGCTLMSR, "DEBUGCTL", VMCS_GUEST_IA32_DEBUGCTL,
@@ -156,6 +159,9 @@ static const struct vmx_msr_desc vmx_msrs[] = {
 	MSR_OTHER(MSR_IA32_CR_PAT, "PAT", MSR_RULE_PAT),
 	MSR_SLOT(MTRR_DEF_TYPE_MSR, "MTRRdefType", VMX_MSR_MTRR_DEF_TYPE,
 		 MSR_RULE_MTRR_DEF_TYPE),
+	{ .index = MSR_IA32_MC0_CTL, .count = 4 * VMX_MC_BANKS,
+	  .store = MSR_STORE_SLOT, .slot = VMX_MSR_MC_BANKS,
+	  .rule = MSR_RULE_MC_BANK, .name = "MCi_CTL/STATUS/ADDR/MISC" },
 	MSR_VMCS(MSR_EFER, "EFER", VMCS_GUEST_IA32_EFER, MSR_RULE_EFER,
 		 .reserved = ~(u64)(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)),
 	MSR_SLOT(MSR_STAR, "STAR", VMX_MSR_STAR, MSR_RULE_PLAIN,
@@ -246,6 +252,42 @@ static inline void vmx_fill_msr_bitmap(u8 *bitmap,
 }
 
 /* ---- the rules of MSRs with structure ----------------------------------- */
+
+/*
+ * Machine check, as a KVM guest that QEMU set up sees it but smaller:
+ * MCG_CAP says VMX_MC_BANKS banks and MCG_CTL present, nothing else (no
+ * CMCI, threshold status, software recovery or local machine checks).
+ * Nothing ever raises #MC in the guest or logs an error in a bank: the
+ * banks only hold what the guest or user space writes, so that a
+ * guest's MCE driver finds the registers the SDM promises.  MCG_CTL and
+ * each MCi_CTL are 0 or all ones (MCi_CTL as KVM: bits 10 and 0 may be
+ * clear, for the Linux K8 GART and UnixWare workarounds), all ones at
+ * reset.  A guest may only write 0 to MCi_STATUS (clear it; a nonzero
+ * write is AMD's McStatusWrEn, which an Intel guest lacks), user space
+ * anything.  MCi_ADDR and MCi_MISC take any value.  CPUID's MCE and MCA
+ * bits are the host's (cpuid.c hides neither), as under KVM.
+ */
+#define VMX_MCG_CTL_P		BIT_ULL(8)
+#define VMX_MCG_CAP		(VMX_MCG_CTL_P | VMX_MC_BANKS)
+
+static inline bool vmx_mcg_ctl_valid(u64 val)
+{
+	return !val || val == ~0ULL;
+}
+
+/* offset: the MSR's distance from MC0_CTL. */
+static inline bool vmx_mc_bank_write_valid(unsigned int offset, u64 val,
+					   bool host)
+{
+	switch (offset % 4) {
+	case 0:		/* MCi_CTL */
+		return !val || (val | BIT_ULL(10) | BIT_ULL(0)) == ~0ULL;
+	case 1:		/* MCi_STATUS */
+		return host || !val;
+	default:	/* MCi_ADDR, MCi_MISC */
+		return true;
+	}
+}
 
 /* PAT at power-up: WB, WT, UC-, UC, repeated. */
 #define VMX_PAT_RESET		0x0007040600070406ULL

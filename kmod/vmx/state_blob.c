@@ -3,13 +3,15 @@
  * Guest state as user space saves and restores it: debug registers, the
  * XSAVE image and XCRs one at a time, and the whole vCPU as one blob
  * (the uapi header's VMCTL_GET_STATE).  The blob's components are those
- * of the single ioctls plus what no ioctl shows (interrupt shadow, an
- * instruction waiting for user space), so that a vCPU restored from it
- * into a fresh VM continues exactly.
+ * of the single ioctls (events included) plus what no ioctl shows
+ * (interrupt shadow, a HLT waiting in the kernel, an instruction waiting
+ * for user space), so that a vCPU restored from it into a fresh VM
+ * continues exactly.
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <asm/processor-flags.h>
 
 #include "entry_checks.h"
 #include "fpu.h"
@@ -195,13 +197,17 @@ int vmx_get_state(struct vmctl_vcpu *vcpu, void *blob, u32 max)
 	vmx_vcpu_get(v);
 	vmx_state_get_msrs(v, &w);
 	err = vmx_vcpu_put() ?: err;
-	/* VMCTL_STATE_EVENTS: the pending-event state goes here (events.c). */
+	p = vmx_state_add(&w, VMCTL_STATE_EVENTS, sizeof(struct vmctl_vcpu_events));
+	if (p)
+		err = err ?: vmx_get_vcpu_events(vcpu, p);
 	cpu = vmx_state_add(&w, VMCTL_STATE_CPU, sizeof(*cpu));
 	if (cpu) {
 		vmx_vcpu_get(v);
 		cpu->interrupt_shadow = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY) &
 					VMX_SHADOW_BITS;
 		err = err ?: vmx_vcpu_put();
+		if (v->halted)
+			cpu->flags |= VMCTL_STATE_CPU_HALTED;
 	}
 	p = vmx_state_add(&w, VMCTL_STATE_PENDING, sizeof(struct vmctl_state_pending));
 	if (p)
@@ -247,7 +253,8 @@ static int vmx_state_check_msrs(struct vmx_vcpu *v,
 
 static int vmx_state_check_cpu(const struct vmctl_state_cpu *c)
 {
-	if (c->pad || memchr_inv(c->reserved, 0, sizeof(c->reserved)) ||
+	if ((c->flags & ~VMCTL_STATE_CPU_HALTED) ||
+	    memchr_inv(c->reserved, 0, sizeof(c->reserved)) ||
 	    (c->interrupt_shadow & ~VMX_SHADOW_BITS))
 		return -EINVAL;
 	/* Both shadows at once fail VM entry (SDM 27.3.1.5). */
@@ -280,6 +287,32 @@ static int vmx_state_check_pending(const struct vmctl_state_pending *p)
 	return p->insn_len && p->insn_len <= 15 ? 0 : -EINVAL;
 }
 
+/*
+ * The events as SET_VCPU_EVENTS would judge them once the blob's
+ * registers are in place, and the same shadows as the CPU component.
+ */
+static int vmx_state_check_events(struct vmx_vcpu *v, const struct vmx_state_parts *s)
+{
+	const struct vmctl_vcpu_events *ev = s->data[VMCTL_STATE_EVENTS];
+	const struct vmctl_state_cpu *cpu = s->data[VMCTL_STATE_CPU];
+	const struct vmctl_sregs *sregs = s->data[VMCTL_STATE_SREGS];
+	const struct vmctl_regs *regs = s->data[VMCTL_STATE_REGS];
+	unsigned long rflags, cr0;
+	u32 info, shadow;
+	int err;
+
+	if (cpu) {
+		shadow = ev->shadow | (ev->nmi.masked ? VMCTL_SHADOW_NMI : 0);
+		if (shadow != cpu->interrupt_shadow)
+			return -EINVAL;
+	}
+	vmx_vcpu_get(v);
+	rflags = regs ? regs->rflags : vmcs_readl(VMCS_GUEST_RFLAGS);
+	cr0 = sregs ? sregs->cr0 : vmcs_readl(VMCS_CR0_READ_SHADOW);
+	err = vmx_vcpu_put();
+	return err ?: vmx_check_vcpu_events(ev, cr0 & X86_CR0_PE, rflags, &info);
+}
+
 /* Everything the single ioctls would refuse, before anything changes. */
 static int vmx_state_check(struct vmx_vcpu *v, const struct vmx_state_parts *s)
 {
@@ -299,6 +332,8 @@ static int vmx_state_check(struct vmx_vcpu *v, const struct vmx_state_parts *s)
 	if (s->data[VMCTL_STATE_MSRS] && vmx_state_check_msrs(v, s->data[VMCTL_STATE_MSRS]))
 		return -EINVAL;
 	if (s->data[VMCTL_STATE_CPU] && vmx_state_check_cpu(s->data[VMCTL_STATE_CPU]))
+		return -EINVAL;
+	if (s->data[VMCTL_STATE_EVENTS] && vmx_state_check_events(v, s))
 		return -EINVAL;
 	if (s->data[VMCTL_STATE_PENDING] &&
 	    vmx_state_check_pending(s->data[VMCTL_STATE_PENDING]))
@@ -354,7 +389,13 @@ static int vmx_state_apply(struct vmctl_vcpu *vcpu, const struct vmx_state_parts
 			     (vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY) &
 			      ~VMX_SHADOW_BITS) | cpu->interrupt_shadow);
 		err = vmx_vcpu_put() ?: err;
+		v->halted = cpu->flags & VMCTL_STATE_CPU_HALTED;
+		if (v->halted)
+			set_bit(VMX_REQ_EVENTS, &v->requests);
 	}
+	/* After the registers and shadows: it is judged against them. */
+	if (s->data[VMCTL_STATE_EVENTS])
+		err = err ?: vmx_set_vcpu_events(vcpu, s->data[VMCTL_STATE_EVENTS]);
 	/* Last: setting registers above discarded any pending instruction. */
 	if (s->data[VMCTL_STATE_PENDING])
 		vmx_state_set_pending(v, s->data[VMCTL_STATE_PENDING]);

@@ -24,6 +24,8 @@ u32 vmx_state_fixed_size(u32 type)
 		return sizeof(struct vmctl_xsave);
 	case VMCTL_STATE_XCRS:
 		return sizeof(struct vmctl_xcrs);
+	case VMCTL_STATE_EVENTS:
+		return sizeof(struct vmctl_vcpu_events);
 	case VMCTL_STATE_CPU:
 		return sizeof(struct vmctl_state_cpu);
 	case VMCTL_STATE_PENDING:
@@ -81,8 +83,7 @@ int vmx_state_parse(const void *blob, u32 len, struct vmx_state_parts *parts)
 		    c->size > len - off - sizeof(*c))
 			return -EINVAL;
 		off += sizeof(*c) + c->size;
-		if (c->type >= VMX_STATE_NR_TYPES || !c->type ||
-		    c->type == VMCTL_STATE_EVENTS) {
+		if (c->type >= VMX_STATE_NR_TYPES || !c->type) {
 			if (h->flags & VMCTL_STATE_IGNORE_UNKNOWN)
 				continue;
 			return -EOPNOTSUPP;

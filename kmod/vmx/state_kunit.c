@@ -160,13 +160,29 @@ static void state_unknown_types_test(struct kunit *test)
 	test_header(b)->flags = 1;			/* IGNORE_UNKNOWN */
 	KUNIT_EXPECT_EQ(test, test_parse(b, &parts), 0);
 	KUNIT_EXPECT_PTR_NE(test, parts.data[1], (const void *)NULL);
-	/* 0 and the reserved EVENTS type (7) are unknown too. */
+	/* 0 is unknown too. */
 	test_good_blob(b);
 	test_add(b, 0, 8);
 	KUNIT_EXPECT_EQ(test, test_parse(b, &parts), -EOPNOTSUPP);
+}
+
+/* EVENTS (7) is known: its fixed size, no more, no less. */
+static void state_events_component_test(struct kunit *test)
+{
+	struct vmx_state_parts parts;
+	struct test_blob *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
 	test_good_blob(b);
-	test_add(b, 7, 8);
-	KUNIT_EXPECT_EQ(test, test_parse(b, &parts), -EOPNOTSUPP);
+	test_add(b, 7, 56);				/* struct vmctl_vcpu_events */
+	KUNIT_EXPECT_EQ(test, test_parse(b, &parts), 0);
+	KUNIT_EXPECT_EQ(test, parts.size[7], 56U);
+	test_good_blob(b);
+	test_add(b, 7, 48);
+	KUNIT_EXPECT_EQ(test, test_parse(b, &parts), -EINVAL);
+	test_good_blob(b);
+	test_add(b, 7, 64);
+	KUNIT_EXPECT_EQ(test, test_parse(b, &parts), -EINVAL);
 }
 
 static struct kunit_case state_test_cases[] = {
@@ -174,6 +190,7 @@ static struct kunit_case state_test_cases[] = {
 	KUNIT_CASE(state_header_rejections_test),
 	KUNIT_CASE(state_component_rejections_test),
 	KUNIT_CASE(state_unknown_types_test),
+	KUNIT_CASE(state_events_component_test),
 	{}
 };
 

@@ -120,6 +120,7 @@ static void vmx_fill_caps(struct vmctl_caps *caps)
 	f |= VMCTL_CAP_CPUID;
 	f |= VMCTL_CAP_MSR_POLICY;
 	f |= VMCTL_CAP_EVENTS;
+	f |= VMCTL_CAP_STATE_BLOB | VMCTL_CAP_VCPU_DUMP;
 	caps->backend = VMCTL_BACKEND_VMX;
 	caps->features = f;
 	caps->guest_phys_bits = min_t(u32, boot_cpu_data.x86_phys_bits,
@@ -751,6 +752,7 @@ const struct vmctl_backend_ops vmctl_vmx_ops = {
 	.set_xcrs	= vmx_set_xcrs,
 	.get_state	= vmx_get_state,
 	.set_state	= vmx_set_state,
+	.get_dump	= vmx_get_vcpu_dump,
 	.get_msrs	= vmx_get_msrs,
 	.set_msrs	= vmx_set_msrs,
 	.msr_index_list	= vmx_msr_index_list,

@@ -41,6 +41,8 @@ enum vmx_gpr {
  * The guest MSRs that msr.c keeps in vmx_vcpu.guest_msr[] (msr_policy.h
  * says which MSR lives where): the user-return MSRs first.
  */
+#define VMX_MC_BANKS		4	/* machine-check banks (msr_policy.h) */
+
 enum vmx_guest_msr_slot {
 	VMX_MSR_STAR,
 	VMX_MSR_LSTAR,
@@ -59,7 +61,9 @@ enum vmx_guest_msr_slot {
 	VMX_MSR_MTRR_FIX64K = VMX_MSR_MTRR_VAR + 16,
 	VMX_MSR_MTRR_FIX16K,		/* 2 */
 	VMX_MSR_MTRR_FIX4K = VMX_MSR_MTRR_FIX16K + 2,	/* 8 */
-	VMX_NR_GUEST_MSRS = VMX_MSR_MTRR_FIX4K + 8
+	VMX_MSR_MCG_CTL = VMX_MSR_MTRR_FIX4K + 8,
+	VMX_MSR_MC_BANKS,		/* MCi_CTL/STATUS/ADDR/MISC, VMX_MC_BANKS of them */
+	VMX_NR_GUEST_MSRS = VMX_MSR_MC_BANKS + 4 * VMX_MC_BANKS
 };
 
 struct vmx_vm {
@@ -392,7 +396,7 @@ enum vmx_exit_action vmx_handle_vmcall(struct vmx_vcpu *v);
 void vmx_complete_hypercall(struct vmx_vcpu *v);
 
 /* state checks (state.c, debug.c, fpu.c, msr.c) and state_blob.c */
-#define VMX_STATE_MAX_MSRS	64	/* MSRs in a state blob, at most */
+#define VMX_STATE_MAX_MSRS	96	/* MSRs in a state blob, at most */
 int vmx_check_regs(const struct vmctl_regs *regs);
 int vmx_check_sregs(const struct vmctl_sregs *s);
 int vmx_check_debugregs(const struct vmctl_debugregs *d);
@@ -438,6 +442,11 @@ int vmx_vcpu_nmi(struct vmctl_vcpu *vcpu);
 int vmx_vcpu_kick(struct vmctl_vcpu *vcpu);
 int vmx_get_vcpu_events(struct vmctl_vcpu *vcpu, struct vmctl_vcpu_events *ev);
 int vmx_set_vcpu_events(struct vmctl_vcpu *vcpu, const struct vmctl_vcpu_events *ev);
+/* dump.c */
+int vmx_get_vcpu_dump(struct vmctl_vcpu *vcpu, struct vmctl_vcpu_dump *d);
+
+int vmx_check_vcpu_events(const struct vmctl_vcpu_events *ev, bool protected,
+			  unsigned long rflags, u32 *info);
 int vmx_set_hlt_mode(struct vmctl_vcpu *vcpu, u32 mode);
 
 /*

@@ -62,6 +62,10 @@ enum vmctl_backend {
 #define VMCTL_CAP_STRING_IO		(1ULL << 13)
 /* state: VMCALL exits as VMCTL_EXIT_HYPERCALL (run.hypercall) */
 #define VMCTL_CAP_HYPERCALLS		(1ULL << 14)
+/* VMCTL_GET/SET_STATE, with the events component (VMCTL_STATE_EVENTS) */
+#define VMCTL_CAP_STATE_BLOB		(1ULL << 15)
+/* VMCTL_GET_VCPU_DUMP */
+#define VMCTL_CAP_VCPU_DUMP		(1ULL << 16)
 
 struct vmctl_caps {
 	__u32 api_version;		/* == VMCTL_API_VERSION */
@@ -257,7 +261,7 @@ enum vmctl_state_type {
 	VMCTL_STATE_XSAVE	= 4,	/* struct vmctl_xsave */
 	VMCTL_STATE_XCRS	= 5,	/* struct vmctl_xcrs */
 	VMCTL_STATE_MSRS	= 6,	/* struct vmctl_state_msrs + entries */
-	VMCTL_STATE_EVENTS	= 7,	/* reserved: pending events (not yet) */
+	VMCTL_STATE_EVENTS	= 7,	/* struct vmctl_vcpu_events */
 	VMCTL_STATE_CPU		= 8,	/* struct vmctl_state_cpu */
 	VMCTL_STATE_PENDING	= 9,	/* struct vmctl_state_pending */
 };
@@ -284,14 +288,31 @@ struct vmctl_state_msrs {
 	struct vmctl_msr_entry entries[];
 };
 
-/* VMX-like CPU state that no register ioctl shows. */
+/*
+ * The events component (VMCTL_STATE_EVENTS) is what VMCTL_GET_VCPU_EVENTS
+ * returns: an event injected but not delivered yet (one whose delivery
+ * an exit interrupted, or one set with SET_VCPU_EVENTS), an interrupt or
+ * NMI queued and not yet accepted, NMI masking and the STI/MOV-SS shadow.
+ * On SET_STATE it is judged as SET_VCPU_EVENTS would judge it, against
+ * the blob's RFLAGS and CR0 (or the vCPU's, when the blob lacks them),
+ * and applied after the registers and the CPU component.
+ */
+
+/*
+ * VMX-like CPU state that no register ioctl shows.  When a blob holds
+ * both CPU and EVENTS, interrupt_shadow must say what the events say
+ * (their shadow, and VMCTL_SHADOW_NMI for nmi.masked).
+ */
 #define VMCTL_SHADOW_STI	(1U << 0)	/* interrupts blocked by STI */
 #define VMCTL_SHADOW_MOV_SS	(1U << 1)	/* ... by MOV SS / POP SS */
 #define VMCTL_SHADOW_NMI	(1U << 3)	/* NMIs blocked */
 
+/* struct vmctl_state_cpu.flags */
+#define VMCTL_STATE_CPU_HALTED	(1U << 0)	/* in a HLT that waits in the kernel */
+
 struct vmctl_state_cpu {
 	__u32 interrupt_shadow;		/* VMCTL_SHADOW_* */
-	__u32 pad;			/* 0 */
+	__u32 flags;			/* VMCTL_STATE_CPU_*; other bits 0 */
 	__u64 reserved[3];		/* 0 */
 };
 
@@ -913,12 +934,48 @@ struct vmctl_msr_list {
  * flags/pad/reserved not 0, a component whose size is not its type's, a
  * type twice, a value the matching single ioctl (SET_REGS, SET_SREGS,
  * ...) refuses, an MSR the module does not keep or a value a guest WRMSR
- * would #GP on, or a state the module's VM-entry checks refuse (with
- * the old state kept); -EPROTO another version; -E2BIG size above
- * VMCTL_STATE_MAX_SIZE; -EOPNOTSUPP an unknown (or reserved) component
- * type without VMCTL_STATE_IGNORE_UNKNOWN.
+ * would #GP on, events SET_VCPU_EVENTS refuses (judged against the
+ * blob's RFLAGS and CR0) or whose shadows differ from the CPU
+ * component's, an unknown CPU flag, or a state the module's VM-entry
+ * checks refuse (with the old state kept); -EPROTO another version;
+ * -E2BIG size above VMCTL_STATE_MAX_SIZE; -EOPNOTSUPP an unknown
+ * component type without VMCTL_STATE_IGNORE_UNKNOWN.
  */
 #define VMCTL_SET_STATE		_IOW(VMCTL_IOCTL_MAGIC, 0x4b, struct vmctl_state_header)
+
+/*
+ * A debugging aid (VMCTL_CAP_VCPU_DUMP): the VMCS fields that say what
+ * the guest was doing when it last exited, raw as the CPU left them:
+ * the guest-state area (segments, CRs, RIP, RSP, RFLAGS, interruptibility,
+ * activity, EFER, PAT, PDPTEs, ...), the exit information (reason,
+ * qualification, linear and guest-physical address, exit interruption and
+ * IDT-vectoring information with their error codes, instruction length
+ * and information, VM-instruction error), the event set up for the next
+ * entry and the execution controls.  Each entry names its field with the
+ * SDM's encoding (Appendix B) and a name ("GUEST_RIP", "EXIT_REASON"),
+ * so a program can print what it does not know.  The general-purpose
+ * registers other than RSP are not VMCS fields: VMCTL_GET_REGS has them.
+ * Register fields of a vCPU that never ran show the state it would enter
+ * with; exit fields are 0 until its first exit.  Errors: -EBUSY the vCPU
+ * is running; -EFAULT.
+ */
+#define VMCTL_DUMP_NAME_LEN	28
+#define VMCTL_DUMP_MAX_FIELDS	96
+
+struct vmctl_vmcs_field {
+	__u32 encoding;			/* VMCS field encoding */
+	char name[VMCTL_DUMP_NAME_LEN];	/* NUL-terminated */
+	__u64 value;			/* zero-extended */
+};
+
+struct vmctl_vcpu_dump {
+	__u32 nr_fields;		/* entries of fields[] used */
+	__u32 pad;
+	__u64 reserved[3];
+	struct vmctl_vmcs_field fields[VMCTL_DUMP_MAX_FIELDS];
+};
+
+#define VMCTL_GET_VCPU_DUMP	_IOR(VMCTL_IOCTL_MAGIC, 0x4c, struct vmctl_vcpu_dump)
 
 /*
  * MSRs by list, as KVM_GET_MSRS/KVM_SET_MSRS: entries are processed in
@@ -930,7 +987,16 @@ struct vmctl_msr_list {
  * sets the guest's TSC offset (guest TSC = host TSC + offset, as for a
  * guest WRMSR), APIC_BASE's BSP bit is the host's to set, and a read-only
  * MSR (FEATURE_CONTROL, MTRRcap, MCG_CAP) accepts its own value, so that
- * a list saved with GET restores with SET.  Errors: -EINVAL nmsrs >
+ * a list saved with GET restores with SET.
+ *
+ * Machine check: MCG_CAP is 0x104 (MCG_CTL present, four banks; no
+ * CMCI, LMCE or software error recovery), as CPUID's MCE and MCA bits
+ * (the host's) promise.  MCG_CTL and MCi_CTL take 0 or all ones (MCi_CTL
+ * also all ones but bits 10 and 0, as KVM) and are all ones at reset;
+ * MCG_STATUS bits 2:0; MCi_ADDR and MCi_MISC anything.  A guest may
+ * only write 0 to MCi_STATUS, user space any value.  MCi_CTL2 and the
+ * banks past the fourth are not the kernel's (they reach user space as
+ * unknown MSRs).  Nothing raises #MC in the guest.  Errors: -EINVAL nmsrs >
  * VMCTL_MAX_MSR_ENTRIES, pad or an entry's reserved != 0 (nothing
  * processed); -EBUSY; -EFAULT; -ENOMEM.
  */

@@ -502,13 +502,23 @@ int vmctl_vcpu_restore_state_file(struct vmctl_vcpu *vcpu, const char *path);
  * The guest state the VMCS holds, as text for a human after an exit
  * nobody expected: general registers, RIP, RFLAGS, segments, descriptor
  * tables, control registers, EFER, DR6/DR7 and the interrupt shadow, one
- * group a line, NUL terminated (cut to size).  vmctl_vcpu_run() puts the
+ * group a line, then (VMCTL_CAP_VCPU_DUMP) every field of
+ * vmctl_vcpu_get_vmcs_dump() as "NAME value", three a line, NUL
+ * terminated (cut to size; 8 KiB holds it all).  vmctl_vcpu_run() puts the
  * first line's essentials (CS:RIP, RSP, RFLAGS, CR0, CR3, CR4, EFER) at
  * the end of the message of an internal error or shutdown.  Errors:
  * -EINVAL a NULL argument or size 0; -EBUSY the vCPU is running in
  * another thread; -EIO.
  */
 int vmctl_vcpu_dump(struct vmctl_vcpu *vcpu, char *buf, size_t size);
+
+/*
+ * The VMCS fields of the guest state and of the last exit, raw, each with
+ * its SDM encoding and name (VMCTL_GET_VCPU_DUMP in the uapi header).
+ * Errors: -EINVAL a NULL argument; -EBUSY the vCPU is running in another
+ * thread; -EOPNOTSUPP the module is too old to have it; -EIO.
+ */
+int vmctl_vcpu_get_vmcs_dump(struct vmctl_vcpu *vcpu, struct vmctl_vcpu_dump *d);
 
 /* ------------------------------------------------------------------------ */
 /* MSRs                                                                       */
