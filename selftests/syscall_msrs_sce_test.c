@@ -2,8 +2,9 @@
 /*
  * The module leaves the host's STAR, LSTAR, CSTAR and SFMASK in the CPU
  * while a guest's EFER.SCE is clear (SYSCALL would #UD), which saves four
- * MSR writes each way.  The guest must not notice: it writes its SYSCALL
- * MSRs with SCE clear, reads LSTAR back, only then sets SCE and executes
+ * MSR writes each way.  The guest must not notice: with SCE clear it reads
+ * all four (its reset values, 0, never the host's), writes its SYSCALL
+ * MSRs, reads LSTAR and SFMASK back, only then sets SCE and executes
  * SYSCALL, which must land in its own handler, with its own SFMASK; it
  * then clears SCE, changes LSTAR, sets SCE again and must land in the new
  * handler.  Between the reports the host thread, pinned to one CPU, checks
@@ -25,15 +26,29 @@
 #define MSR_LSTAR	0xc0000082U
 #define MSR_SFMASK	0xc0000084U
 
+#define MSR_CSTAR	0xc0000083U
+
 #define STR_(x) #x
 #define STR(x) STR_(x)
+
+/* RDMSR of MSR, the 64-bit value reported (RBX). */
+#define READ_AND_REPORT(msr) \
+	"	mov $" STR(msr) ", %ecx\n" \
+	"	rdmsr\n" \
+	"	shl $32, %rdx\n" \
+	"	or %rax, %rdx\n" \
+	"	mov %rdx, %rbx\n" \
+	"	mov $" STR(UCALL_REPORT) ", %eax\n" \
+	"	outl %eax, $" STR(UCALL_PORT) "\n"
 
 DECLARE_GUEST(sce_late);
 extern const uint8_t sce_late_after[], sce_late_handler[], sce_late_after2[],
 	sce_late_handler2[];
 
 /*
- * Reports, in order: LSTAR read back with SCE clear; RCX in the first
+ * Reports, in order: STAR, LSTAR, CSTAR and SFMASK as a fresh vCPU reads
+ * them with SCE clear; LSTAR and SFMASK read back with SCE clear after
+ * writing them; RCX in the first
  * handler; DF in that handler's RFLAGS; RCX in the second handler; then
  * HLT.
  */
@@ -41,6 +56,10 @@ asm(".pushsection .rodata.guests, \"a\"\n"
     ".code64\n"
     ".balign 16\n"
     "sce_late_begin:\n"
+    READ_AND_REPORT(MSR_STAR)
+    READ_AND_REPORT(MSR_LSTAR)
+    READ_AND_REPORT(MSR_CSTAR)
+    READ_AND_REPORT(MSR_SFMASK)
     "	mov $" STR(MSR_STAR) ", %ecx\n"
     "	xor %eax, %eax\n"
     "	mov %cs, %edx\n"			/* SYSCALL's CS; SS = CS + 8 */
@@ -54,13 +73,8 @@ asm(".pushsection .rodata.guests, \"a\"\n"
     "	mov $" STR(SFMASK_DF) ", %eax\n"
     "	xor %edx, %edx\n"
     "	wrmsr\n"
-    "	mov $" STR(MSR_LSTAR) ", %ecx\n"
-    "	rdmsr\n"
-    "	shl $32, %rdx\n"
-    "	or %rax, %rdx\n"
-    "	mov %rdx, %rbx\n"
-    "	mov $" STR(UCALL_REPORT) ", %eax\n"
-    "	outl %eax, $" STR(UCALL_PORT) "\n"
+    READ_AND_REPORT(MSR_LSTAR)
+    READ_AND_REPORT(MSR_SFMASK)
     "	mov $" STR(MSR_EFER) ", %ecx\n"
     "	rdmsr\n"
     "	or $1, %eax\n"				/* EFER.SCE, only now */
@@ -146,7 +160,7 @@ int main(void)
 	struct tvm t;
 	int err;
 
-	tap_plan(8);
+	tap_plan(13);
 	host_pid = syscall(SYS_getpid);
 	pinned_cpu = sched_getcpu();
 	if (pinned_cpu < 0)
@@ -158,7 +172,16 @@ int main(void)
 
 	tvm_create(&t, 4 << 20);
 	tvm_start_long(&t, sce_late_begin, sce_late_end);
+	/*
+	 * A vCPU's SYSCALL MSRs are 0 at reset; with SCE clear the CPU holds
+	 * the host's (non-zero: its SYSCALL entry, segments and flags mask).
+	 */
+	run_to_report(&t, 0, "fresh vCPU with SCE clear: RDMSR STAR gives the guest's 0, not the host's");
+	run_to_report(&t, 0, "fresh vCPU with SCE clear: RDMSR LSTAR gives the guest's 0, not the host's");
+	run_to_report(&t, 0, "fresh vCPU with SCE clear: RDMSR CSTAR gives the guest's 0, not the host's");
+	run_to_report(&t, 0, "fresh vCPU with SCE clear: RDMSR SFMASK gives the guest's 0, not the host's");
 	run_to_report(&t, handler, "with SCE clear, RDMSR LSTAR reads back the guest's value");
+	run_to_report(&t, SFMASK_DF, "with SCE clear, RDMSR SFMASK reads back the guest's value");
 	check_host("after the guest wrote its SYSCALL MSRs with SCE clear");
 	run_to_report(&t, after, "SCE set after the MSRs: SYSCALL lands in the guest's handler, RCX");
 	run_to_report(&t, 0, "and the guest's SFMASK cleared DF, DF");

@@ -22,8 +22,15 @@
  * 9.29 us with this (7.75 us with load lists).  Reading the host's values
  * once per CPU, and the load out of line, took the raw OUT round trip
  * from 9.88 to 9.21 us together with skipping the SYSCALL MSRs while the
- * guest's EFER.SCE was clear; that skip is gone again, since the bitmap
- * lets the guest read STAR/LSTAR/CSTAR/SFMASK without an exit.
+ * guest's EFER.SCE is clear.
+ *
+ * That skip is safe only because a guest with SCE clear runs on a second
+ * MSR bitmap: with SCE clear SYSCALL and SYSRET raise #UD, so the CPU may
+ * keep the host's STAR, LSTAR, CSTAR and SFMASK, but the normal bitmap
+ * lets the guest read them without an exit, which would hand it the
+ * host's LSTAR (a kernel address).  So while SCE is clear those reads
+ * exit and are answered from the guest's stored values, and an EFER
+ * change switches the bitmap and starts a new generation.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -33,6 +40,7 @@
 #include <linux/smp.h>
 #include <linux/user-return-notifier.h>
 #include <asm/cpufeature.h>
+#include <asm/io.h>
 #include <asm/msr.h>
 #include <asm/nospec-branch.h>
 #include <asm/processor.h>
@@ -63,7 +71,7 @@ struct vmx_user_return {
 	struct user_return_notifier urn;
 	bool registered;
 	bool host_valid;	/* host[] has been read on this CPU */
-	u64 loaded_gen;		/* curr[] is the guest's of this generation */
+	u64 loaded_gen;		/* curr[] holds what this generation needs */
 	u64 host[VMX_NR_USER_RETURN_MSRS];
 	u64 curr[VMX_NR_USER_RETURN_MSRS];
 };
@@ -126,12 +134,35 @@ static noinline void vmx_load_user_return_msrs(struct vmx_vcpu *v,
 		ur->registered = true;
 	}
 	for (i = 0; i < vmx_nr_user_return_msrs; i++) {
-		if (ur->curr[i] != v->guest_msr[i]) {
-			wrmsrl(vmx_user_return_msr_index[i], v->guest_msr[i]);
-			ur->curr[i] = v->guest_msr[i];
+		/* SCE clear: the SYSCALL MSRs may stay (or become) the host's. */
+		u64 want = i < VMX_MSR_TSC_AUX && !v->guest_syscall ?
+			   ur->host[i] : v->guest_msr[i];
+
+		if (ur->curr[i] != want) {
+			wrmsrl(vmx_user_return_msr_index[i], want);
+			ur->curr[i] = want;
 		}
 	}
 	ur->loaded_gen = v->guest_msr_gen;
+}
+
+/*
+ * EFER was written (reset, SET_SREGS, a state blob, WRMSR, a CR0 write
+ * that changes LMA), the VMCS loaded: whether the CPU must hold the
+ * guest's SYSCALL MSRs follows SCE, and so do the bitmap and the next
+ * entry's load.  The bitmap is written every time: vmx_setup_controls()
+ * set the normal one before the reset got here.
+ */
+void vmx_msr_efer_changed(struct vmx_vcpu *v, u64 efer)
+{
+	bool syscall = efer & EFER_SCE;
+
+	vmcs_write64(VMCS_MSR_BITMAP, virt_to_phys(vmx_msr_bitmap) +
+				      (syscall ? 0 : PAGE_SIZE));
+	if (syscall == v->guest_syscall)
+		return;
+	v->guest_syscall = syscall;
+	v->guest_msr_gen = atomic64_inc_return(&vmx_guest_msr_gen);
 }
 
 /* Interrupts off, just before entry. */
@@ -205,10 +236,15 @@ void vmx_setup_guest_msrs(void)
 		vmx_spec_ctrl_valid |= SPEC_CTRL_SSBD;
 }
 
-/* The MSR bitmap every VMCS points at (one for all: the policy is fixed). */
+/*
+ * The two MSR bitmaps every VMCS points at, one for all (the policy is
+ * fixed), in two consecutive pages: the normal one, then the one for a
+ * guest whose EFER.SCE is clear.
+ */
 void vmx_build_msr_bitmap(void *bitmap)
 {
 	vmx_fill_msr_bitmap(bitmap, vmx_msrs, ARRAY_SIZE(vmx_msrs));
+	vmx_fill_msr_bitmap_sce_clear(bitmap + PAGE_SIZE, bitmap);
 }
 
 /*
@@ -222,6 +258,7 @@ void vmx_init_guest_msrs(struct vmx_vcpu *v)
 	unsigned int i;
 
 	memset(v->guest_msr, 0, sizeof(v->guest_msr));
+	v->guest_syscall = false;	/* EFER is 0 at reset */
 	v->guest_msr[VMX_MSR_PAT] = VMX_PAT_RESET;
 	v->guest_msr[VMX_MSR_APIC_BASE] = VMX_APIC_BASE_DEFAULT |
 					  VMX_APIC_BASE_ENABLE;

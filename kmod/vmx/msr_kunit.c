@@ -69,6 +69,26 @@ static void bitmap_syscall_msrs_read_only_test(struct kunit *test)
 	}
 }
 
+/*
+ * With EFER.SCE clear the CPU keeps the host's SYSCALL MSRs, so their
+ * reads must exit; nothing else may differ from the normal bitmap.
+ */
+static void bitmap_sce_clear_test(struct kunit *test)
+{
+	static u8 sce_clear[4096];
+	unsigned int i, changed = 0;
+
+	build();
+	vmx_fill_msr_bitmap_sce_clear(sce_clear, msr_bitmap);
+	/* STAR, LSTAR, CSTAR, SFMASK: read bits 0x81-0x84 of the high half. */
+	for (i = 0; i < 4096; i++)
+		changed += hweight8(sce_clear[i] ^ msr_bitmap[i]);
+	KUNIT_EXPECT_EQ(test, changed, 4U);
+	KUNIT_EXPECT_EQ(test, sce_clear[1024 + 0x80 / 8] ^ msr_bitmap[1024 + 0x80 / 8],
+			0x1e);
+	KUNIT_EXPECT_FALSE(test, vmx_msr_bitmap_exits(sce_clear, 0xc0000103, false));
+}
+
 static void bitmap_everything_else_exits_test(struct kunit *test)
 {
 	static const u32 exiting[] = {
@@ -260,6 +280,7 @@ static void xcr0_rules_test(struct kunit *test)
 static struct kunit_case msr_test_cases[] = {
 	KUNIT_CASE(bitmap_passes_switched_msrs_test),
 	KUNIT_CASE(bitmap_syscall_msrs_read_only_test),
+	KUNIT_CASE(bitmap_sce_clear_test),
 	KUNIT_CASE(bitmap_everything_else_exits_test),
 	KUNIT_CASE(bitmap_offsets_test),
 	KUNIT_CASE(table_consistent_test),

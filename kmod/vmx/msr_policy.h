@@ -251,6 +251,23 @@ static inline void vmx_fill_msr_bitmap(u8 *bitmap,
 	}
 }
 
+/*
+ * The bitmap for a guest whose EFER.SCE is clear: a copy of the normal
+ * one in which reads of STAR, LSTAR, CSTAR and SFMASK exit too, because
+ * while SCE is clear the CPU holds the host's values of them (msr.c).
+ */
+static inline void vmx_fill_msr_bitmap_sce_clear(u8 *bitmap, const u8 *normal)
+{
+	unsigned int i;
+
+	memcpy(bitmap, normal, 4096);
+	for (i = 0; i < VMX_MSR_TSC_AUX; i++) {
+		u32 msr = vmx_user_return_msr_index[i];
+
+		bitmap[vmx_msr_bitmap_offset(msr)] |= BIT(msr % 8);
+	}
+}
+
 /* ---- the rules of MSRs with structure ----------------------------------- */
 
 /*

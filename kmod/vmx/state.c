@@ -173,6 +173,7 @@ void vmx_apply_efer(struct vmx_vcpu *v, u64 efer, u64 cr0)
 		entry |= ENTRY_IA32E_MODE_GUEST;
 	vmcs_write64(VMCS_GUEST_IA32_EFER, efer);
 	vmx_set_entry_controls(v, entry);
+	vmx_msr_efer_changed(v, efer);
 }
 
 static void vmx_write_cr0(u64 cr0)

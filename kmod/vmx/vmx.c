@@ -73,7 +73,7 @@ static int vmx_probe(void)
 	vmx_setup_guest_msrs();
 	vmx_setup_spec();
 
-	vmx_msr_bitmap = (void *)__get_free_page(GFP_KERNEL);
+	vmx_msr_bitmap = (void *)__get_free_pages(GFP_KERNEL, 1);
 	if (!vmx_msr_bitmap) {
 		pr_info("cannot load: out of memory\n");
 		return -ENOMEM;
@@ -86,7 +86,7 @@ static int vmx_probe(void)
 	return 0;
 
 out_bitmap:
-	free_page((unsigned long)vmx_msr_bitmap);
+	free_pages((unsigned long)vmx_msr_bitmap, 1);
 	vmx_msr_bitmap = NULL;
 	return err;
 }
@@ -95,7 +95,7 @@ static void vmx_exit(void)
 {
 	vmx_msr_exit();
 	vmx_hw_exit();
-	free_page((unsigned long)vmx_msr_bitmap);
+	free_pages((unsigned long)vmx_msr_bitmap, 1);
 	vmx_msr_bitmap = NULL;
 }
 

@@ -126,6 +126,7 @@ struct vmx_vcpu {
 	u64 kernel_gs_base;
 	u64 guest_msr[VMX_NR_GUEST_MSRS];	/* by enum vmx_guest_msr_slot */
 	u64 guest_msr_gen;		/* see msr.c */
+	bool guest_syscall;		/* EFER.SCE: the CPU needs its SYSCALL MSRs */
 	s64 tsc_offset;			/* guest TSC - host TSC, as in the VMCS */
 	u64 guest_xcr0;			/* XCR0 while the guest runs (XSETBV) */
 	void *fpu;			/* XSAVE (or FXSAVE) image */
@@ -332,6 +333,7 @@ enum vmx_exit_action vmx_handle_rdmsr(struct vmx_vcpu *v);
 enum vmx_exit_action vmx_handle_wrmsr(struct vmx_vcpu *v);
 void vmx_complete_msr_exit(struct vmx_vcpu *v, u8 error, u64 data);
 void vmx_build_msr_bitmap(void *bitmap);
+void vmx_msr_efer_changed(struct vmx_vcpu *v, u64 efer);
 int vmx_get_msrs(struct vmctl_vcpu *vcpu, struct vmctl_msr_entry *e, u32 n);
 int vmx_set_msrs(struct vmctl_vcpu *vcpu, const struct vmctl_msr_entry *e,
 		 u32 n);
@@ -473,7 +475,7 @@ bool vmx_entry_work_pending(void);
 enum vmx_exit_action vmx_internal_error(struct vmx_vcpu *v, u32 suberror,
 					unsigned int ndata, const u64 *data);
 enum vmx_exit_action vmx_unhandled_exit(struct vmx_vcpu *v);
-extern void *vmx_msr_bitmap;		/* built by msr.c from msr_policy.h */
+extern void *vmx_msr_bitmap;		/* two pages, built by msr.c */
 
 /* vmenter.S */
 enum vmx_vmenter_result {
