@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <vmctl/devices.h>
@@ -34,7 +36,13 @@
 const char default_kernel_cmdline[] = "console=ttyS0 earlyprintk=serial nolapic noapic "
 	"acpi=off pci=off nokaslr tsc=reliable io_delay=none reboot=k panic=-1";
 
-static int open_vm(const char *prog, struct vmctl_vm **vm)
+/*
+ * Creates the VM and fills *cpuid with the library's default table: a
+ * vCPU without a table sees the host's CPUID, MONITOR/MWAIT included
+ * (Linux then idles in MWAIT, which vmctl does not emulate) and no TSC
+ * frequency (Linux then calibrates against the PIT, a flood of exits).
+ */
+static int open_vm(const char *prog, struct vmctl_vm **vm, struct vmctl_cpuid_table *cpuid)
 {
 	struct vmctl_sys *sys;
 	int err = vmctl_sys_open(&sys);
@@ -44,12 +52,108 @@ static int open_vm(const char *prog, struct vmctl_vm **vm)
 			vmctl_strerror_call("vmctl_sys_open", err));
 		return err;
 	}
+	err = vmctl_cpuid_default(sys, cpuid);
+	if (err) {
+		fprintf(stderr, "%s: cannot get the default CPUID table: %s\n", prog,
+			vmctl_strerror_call("vmctl_cpuid_default", err));
+		vmctl_sys_close(sys);
+		return err;
+	}
 	err = vmctl_vm_create(sys, vm);
 	vmctl_sys_close(sys);
 	if (err)
 		fprintf(stderr, "%s: cannot create a VM: %s\n", prog,
 			vmctl_strerror_call("vmctl_vm_create", err));
 	return err;
+}
+
+/*
+ * The board's inject hook: the INTA cycle and injection only when the
+ * guest can take the interrupt now, so that the PIC's priorities decide
+ * at the moment of delivery, as on a PC; else an interrupt window, whose
+ * exit brings us back here.
+ */
+static int inject_interrupt(struct vmctl_vcpu *vcpu, struct vmctl_irq *irq, void *opaque)
+{
+	int err;
+
+	(void)opaque;
+	if (!vmctl_vcpu_ready_for_interrupt(vcpu)) {
+		vmctl_vcpu_request_irq_window(vcpu, true);
+		return 0;
+	}
+	err = vmctl_vcpu_interrupt(vcpu, vmctl_irq_acknowledge(irq));
+	if (err)
+		fprintf(stderr, "vmctl: cannot inject an interrupt: %s\n",
+			vmctl_strerror_call("vmctl_vcpu_interrupt", err));
+	return err;
+}
+
+/*
+ * One line on out: the exits of this process's newest VM by reason, for
+ * vmctl run -v at the end of a run (what a boot cost, without a second
+ * terminal for vmctl stats).  Quiet when statistics cannot be read.
+ */
+static void print_own_exits(const char *prog, FILE *out)
+{
+	struct vmctl_vm_list *list = NULL;
+	struct vmctl_stats *stats;
+	struct vmctl_vm_stats *s;
+	uint32_t id = 0;
+	bool found = false;
+	unsigned int r;
+	size_t i;
+
+	if (vmctl_stats_open(&stats))
+		return;
+	if (vmctl_stats_list_vms(stats, &list))
+		goto out;
+	for (i = 0; i < list->count; i++) {
+		if (list->vms[i].pid == (uint32_t)getpid()) {
+			id = list->vms[i].id;
+			found = true;
+		}
+	}
+	free(list);
+	if (!found || vmctl_stats_read_vm(stats, id, &s))
+		goto out;
+	fprintf(out, "%s: exits %" PRIu64 ":", prog, s->vm.counters[VMCTL_STAT_EXITS]);
+	for (r = 0; r < VMCTL_STATS_MAX_REASONS; r++) {
+		const char *name = vmctl_stats_exit_reason_name(stats, r);
+
+		if (!s->vm.exit_reasons[r])
+			continue;
+		if (name)
+			fprintf(out, " %s %" PRIu64, name, s->vm.exit_reasons[r]);
+		else
+			fprintf(out, " reason-%u %" PRIu64, r, s->vm.exit_reasons[r]);
+	}
+	fprintf(out, "\n");
+	free(s);
+out:
+	vmctl_stats_close(stats);
+}
+
+static double seconds_since(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) + (now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/* What the run cost the host: wall time, CPU time (all threads), exits. */
+static void print_run_cost(const char *prog, const struct timespec *start)
+{
+	struct rusage ru;
+	double wall = seconds_since(start), cpu = 0;
+
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		cpu = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+		      ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+	fprintf(stderr, "%s: ran %.3f s, host CPU %.3f s (%.1f%% of one CPU)\n", prog, wall,
+		cpu, wall > 0 ? 100 * cpu / wall : 0);
+	print_own_exits(prog, stderr);
 }
 
 static int stop_status(const char *prog, enum vmctl_pc_stop stop, const struct vmctl_exit *exit,
@@ -84,6 +188,8 @@ static int stop_status(const char *prog, enum vmctl_pc_stop stop, const struct v
 int run_linux(const char *prog, const struct run_opts *o)
 {
 	struct vmctl_linux_boot boot = { 0 };
+	struct vmctl_cpuid_table *cpuid;
+	struct timespec start;
 	int err, status = STATUS_FAILURE;
 	struct vmctl_vcpu *vcpu;
 	enum vmctl_pc_stop stop;
@@ -113,8 +219,13 @@ int run_linux(const char *prog, const struct run_opts *o)
 		goto out_cmdline;
 	}
 
-	if (open_vm(prog, &vm))
+	cpuid = malloc(sizeof(*cpuid));
+	if (!cpuid) {
+		fprintf(stderr, "%s: out of memory\n", prog);
 		goto out_cmdline;
+	}
+	if (open_vm(prog, &vm, cpuid))
+		goto out_cpuid;
 	if (o->name && (err = vmctl_vm_set_name(vm, o->name))) {
 		fprintf(stderr, "%s: cannot name the VM '%s': %s\n", prog, o->name,
 			vmctl_strerror_call("vmctl_vm_set_name", err));
@@ -131,6 +242,11 @@ int run_linux(const char *prog, const struct run_opts *o)
 		err = vmctl_vcpu_create(vm, 0, &vcpu);
 	if (!err)
 		err = vmctl_vcpu_setup_linux(vcpu, &boot);
+	if (!err) {
+		err = vmctl_vcpu_set_cpuid(vcpu, cpuid);
+		if (err)
+			snprintf(boot.message, sizeof(boot.message), "CPUID table:");
+	}
 	if (err) {
 		fprintf(stderr, "%s: cannot set up the guest: %s %s\n", prog, boot.message,
 			vmctl_strerror(err));
@@ -145,12 +261,12 @@ int run_linux(const char *prog, const struct run_opts *o)
 		fprintf(stderr, "%s: cannot set up the devices: %s\n", prog, vmctl_strerror(err));
 		goto out_vm;
 	}
-	/*
-	 * No inject hook yet: the module's event injection (vmctl_vcpu_interrupt())
-	 * is the events work; once it lands, the hook acknowledges and injects.
-	 */
+	vmctl_pc_set_inject(pc, inject_interrupt, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	err = vmctl_pc_run(pc, &exit, &stop);
 	vmctl_pc_destroy(pc);
+	if (o->verbose)
+		print_run_cost(prog, &start);
 	if (err)
 		fprintf(stderr, "%s: run failed: %s\n", prog,
 			vmctl_strerror_call("vmctl_vcpu_run_loop", err));
@@ -158,6 +274,8 @@ int run_linux(const char *prog, const struct run_opts *o)
 		status = stop_status(prog, stop, &exit, o->verbose);
 out_vm:
 	vmctl_vm_destroy(vm);
+out_cpuid:
+	free(cpuid);
 out_cmdline:
 	free(cmdline);
 out_files:
