@@ -156,8 +156,8 @@ static void print_run_cost(const char *prog, const struct timespec *start)
 	print_own_exits(prog, stderr);
 }
 
-static int stop_status(const char *prog, enum vmctl_pc_stop stop, const struct vmctl_exit *exit,
-		       bool verbose)
+static int stop_status(const char *prog, enum vmctl_pc_stop stop, struct vmctl_vcpu *vcpu,
+		       const struct vmctl_exit *exit, bool verbose)
 {
 	switch (stop) {
 	case VMCTL_PC_HALTED:
@@ -177,6 +177,7 @@ static int stop_status(const char *prog, enum vmctl_pc_stop stop, const struct v
 		return STATUS_GUEST_ERROR;
 	default:
 		fprintf(stderr, "%s: %s\n", prog, exit->message);
+		print_guest_dump(prog, vcpu, exit);
 		switch (exit->reason) {
 		case VMCTL_EXIT_SHUTDOWN:	return STATUS_SHUTDOWN;
 		case VMCTL_EXIT_FAIL_ENTRY:	return STATUS_FAIL_ENTRY;
@@ -271,7 +272,7 @@ int run_linux(const char *prog, const struct run_opts *o)
 		fprintf(stderr, "%s: run failed: %s\n", prog,
 			vmctl_strerror_call("vmctl_vcpu_run_loop", err));
 	else
-		status = stop_status(prog, stop, &exit, o->verbose);
+		status = stop_status(prog, stop, vcpu, &exit, o->verbose);
 out_vm:
 	vmctl_vm_destroy(vm);
 out_cpuid:

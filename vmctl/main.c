@@ -282,22 +282,6 @@ static int setup_vcpu(struct vmctl_vm *vm, struct vmctl_vcpu *vcpu,
 	return ret;
 }
 
-/*
- * After an exit that ends the guest because something went wrong in it
- * (a triple fault, a failed entry, an internal error), the whole guest
- * state and the VMCS's account of the exit, for whoever debugs it.
- */
-void print_guest_dump(struct vmctl_vcpu *vcpu, const struct vmctl_exit *exit)
-{
-	static char buf[8192];
-
-	if (exit->reason != VMCTL_EXIT_SHUTDOWN && exit->reason != VMCTL_EXIT_FAIL_ENTRY &&
-	    exit->reason != VMCTL_EXIT_INTERNAL_ERROR)
-		return;
-	if (vmctl_vcpu_dump(vcpu, buf, sizeof(buf)) == 0)
-		fprintf(stderr, "%s: guest state at the exit:\n%s", prog, buf);
-}
-
 static int run_guest(struct vmctl_vcpu *vcpu, struct debug_exit *dexit, bool verbose)
 {
 	struct vmctl_exit exit;
@@ -335,7 +319,7 @@ static int run_guest(struct vmctl_vcpu *vcpu, struct debug_exit *dexit, bool ver
 	if (vmctl_vcpu_get_regs(vcpu, &regs) == 0)
 		fprintf(stderr, " (RIP 0x%llx)", (unsigned long long)regs.rip);
 	fprintf(stderr, "\n");
-	print_guest_dump(vcpu, &exit);
+	print_guest_dump(prog, vcpu, &exit);
 	switch (exit.reason) {
 	case VMCTL_EXIT_SHUTDOWN:	return STATUS_SHUTDOWN;
 	case VMCTL_EXIT_FAIL_ENTRY:	return STATUS_FAIL_ENTRY;

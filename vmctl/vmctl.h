@@ -120,6 +120,6 @@ int debug_exit_pio(struct vmctl_vcpu *vcpu, uint16_t port, uint32_t *data,
 		   unsigned int size, bool is_write, void *opaque);
 
 /* main.c: the guest's state on stderr after a shutdown, failed entry or internal error */
-void print_guest_dump(struct vmctl_vcpu *vcpu, const struct vmctl_exit *exit);
+void print_guest_dump(const char *prog, struct vmctl_vcpu *vcpu, const struct vmctl_exit *exit);
 
 #endif /* VMCTL_TOOL_H */
