@@ -507,9 +507,12 @@ struct vmctl_run {
 		 * IN (see io above; SET_REGS/SET_SREGS discard it).
 		 *
 		 * Read-modify-write instructions (ADD/OR/AND/XOR/... to
-		 * memory, NOT, NEG, INC, DEC, XCHG, BTS/BTR/BTC) are a read
-		 * exit, then, on the next RUN, a write exit with the result:
-		 * the read exit does not know the value to write.  CMP, TEST
+		 * memory, NOT, NEG, INC, DEC, XCHG, BTS/BTR/BTC, XADD,
+		 * CMPXCHG) are a read exit, then, on the next RUN, a write
+		 * exit with the result: the read exit does not know the value
+		 * to write.  CMPXCHG writes in both cases, as the CPU does:
+		 * the source when the comparison succeeds, the value read
+		 * otherwise.  CMP, TEST
 		 * and BT only read.  LOCK is honoured only in that nothing
 		 * else of this vCPU runs in between; another vCPU or device
 		 * thread may touch the device between the two exits.  MOVS
@@ -542,7 +545,7 @@ struct vmctl_run {
 		 * CR2, #GP, #SS) is delivered to the guest instead, before
 		 * any access.  Accessed and dirty bits are set as the CPU
 		 * sets them.  Forms the decoder does not know (SSE moves,
-		 * CMPXCHG, XADD, ...) and fetches from MMIO end the run with
+		 * CMPXCHG8B/16B, ...) and fetches from MMIO end the run with
 		 * VMCTL_INTERNAL_MMIO_FAILED instead.
 		 */
 		struct {
