@@ -97,6 +97,31 @@ GUEST(mmio_forms)
 	add	64(%rbx), %rdx
 	SAVEFL				/* before SAVE, whose ADD sets flags */
 	SAVE(%rdx)
+	/* CMPXCHG equal, then not (it writes back what it read), XADD */
+	mov	$0x11223344, %eax
+	mov	$0x55667788, %ecx
+	lock cmpxchg %ecx, 160(%rbx)
+	SAVEFL
+	SAVE(%rax)
+	mov	$0x99, %eax
+	cmpxchg	%rcx, 168(%rbx)
+	SAVEFL
+	SAVE(%rax)
+	mov	$5, %edx
+	lock xadd %rdx, 176(%rbx)
+	SAVEFL
+	SAVE(%rdx)
+	mov	$0x81, %edx
+	xadd	%dl, 184(%rbx)
+	SAVEFL
+	SAVE(%rdx)
+	/* BT and BTR with a register bit offset, which moves the address */
+	mov	$67, %ecx
+	btl	%ecx, 192(%rbx)			/* bit 3 of the dword at 200 */
+	SAVEFL
+	mov	$-1, %rcx
+	btrq	%rcx, 224(%rbx)			/* bit 63 of the qword at 216 */
+	SAVEFL
 	/* string forms: MMIO to MMIO, RAM to MMIO, MMIO to RAM */
 	cld
 	lea	128(%rbx), %rsi

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Decoded MMIO through libvmctl's MMIO handlers:
- *   - every form the decoder knows, at each width, against two devices
+ *   - the forms the decoder knows, at several widths, against two devices
  *     that behave as memory; the results and the devices' final bytes are
  *     judged against this file's own model of each instruction (values
  *     and flags computed here, not by the decoder), and so are the number
@@ -143,6 +143,9 @@ static void init_dev_a(uint8_t *a)
 	put(a + 86, 2, 0);		/* SUB 1 borrows */
 	put(a + 96, 4, 0x7fffffff);	/* INC overflows */
 	put(a + 124, 4, 0x1000);	/* CMP equal */
+	put(a + 160, 4, 0x11223344);	/* CMPXCHG equal */
+	a[200] = 0x08;			/* BT: bit 3 set */
+	a[223] = 0x80;			/* BTR: bit 63 set */
 }
 
 struct expect {
@@ -156,7 +159,7 @@ static void check_forms(void)
 	static struct dev a, b;
 	static uint8_t init[DEV_SIZE], ea[DEV_SIZE], eb[DEV_SIZE];
 	const uint64_t fill = 0xdeadbeefcafebabeULL;
-	struct expect e[40];
+	struct expect e[48];
 	struct vmctl_exit exit;
 	struct vmctl_regs regs;
 	struct ucall uc;
@@ -249,6 +252,24 @@ static void check_forms(void)
 	e[n++] = (struct expect){ "add rdx, [mem]: flags",
 				  add_flags(rdx, get(init + 64, 8), 64), ARITH };
 	e[n++] = (struct expect){ "add rdx, [mem]", rdx + get(init + 64, 8), 0 };
+	/* CMPXCHG, XADD, BT/BTR with a register offset */
+	put(ea + 160, 4, 0x55667788);
+	e[n++] = (struct expect){ "cmpxchg dword, equal: flags",
+				  sub_flags(0x11223344, 0x11223344, 32), ARITH };
+	e[n++] = (struct expect){ "cmpxchg dword, equal: rax kept", 0x11223344, 0 };
+	v = get(init + 168, 8);
+	e[n++] = (struct expect){ "cmpxchg qword, not equal: flags", sub_flags(0x99, v, 64), ARITH };
+	e[n++] = (struct expect){ "cmpxchg qword, not equal: rax loaded", v, 0 };
+	v = get(init + 176, 8);
+	put(ea + 176, 8, v + 5);
+	e[n++] = (struct expect){ "xadd qword: flags", add_flags(v, 5, 64), ARITH };
+	e[n++] = (struct expect){ "xadd qword: old value in rdx", v, 0 };
+	ea[184] = init[184] + 0x81;
+	e[n++] = (struct expect){ "xadd byte: flags", add_flags(init[184], 0x81, 8), ARITH };
+	e[n++] = (struct expect){ "xadd byte: old value in dl, edx zero above", init[184], 0 };
+	e[n++] = (struct expect){ "bt dword +67: CF from byte 200", CF, CF };
+	ea[223] = 0;
+	e[n++] = (struct expect){ "btr qword -1: CF from byte 223", CF, CF };
 	/* strings */
 	memset(eb, 0, sizeof(eb));
 	memcpy(eb, init + 128, 8);			/* movsq A to B */
@@ -283,13 +304,14 @@ static void check_forms(void)
 			tap_diag("device B byte %u: 0x%02x, want 0x%02x", i, b.bytes[i], eb[i]);
 	tap_ok(!bad, "forms: device B holds what the strings moved (%u bytes differ)", bad);
 	/*
-	 * 11 stores and 11 read-modify-writes write A; 13 loads, 11 RMW,
-	 * CMP, TEST, ADD and 15 string elements read it; 15 string
-	 * elements write B.  One access, one handler call.
+	 * 11 stores and 16 read-modify-writes (CMPXCHG and XADD included,
+	 * BTR too) write A; 13 loads, 16 RMW, CMP, TEST, ADD, BT and 15
+	 * string elements read it; 15 string elements write B.  One
+	 * access, one handler call.
 	 */
-	tap_ok(a.reads == 42 && a.writes == 22 && b.reads == 0 && b.writes == 15 &&
+	tap_ok(a.reads == 48 && a.writes == 27 && b.reads == 0 && b.writes == 15 &&
 	       !a.bad && !b.bad,
-	       "forms: A read 42 and written 22 times, B written 15 (%u %u %u %u, %u bad)",
+	       "forms: A read 48 and written 27 times, B written 15 (%u %u %u %u, %u bad)",
 	       a.reads, a.writes, b.reads, b.writes, a.bad + b.bad);
 	tvm_destroy(&t);
 }

@@ -8,7 +8,12 @@
  * the guest's privilege checks: a fault the CPU would raise is injected
  * instead.  The operands that turn out to be guest RAM are accessed here;
  * the others reach user space as VMCTL_EXIT_MMIO, one exit per access, and
- * a read is completed by the next RUN (vmx_mmio_complete_read()).
+ * the next RUN continues the instruction (vmx_mmio_continue()).
+ *
+ * An operand that crosses a page is two pieces, one per page, each
+ * translated (and checked) before any access, as the CPU checks both pages
+ * first: each piece is RAM or MMIO on its own, and each MMIO piece is an
+ * exit of its own, in address order, as under KVM.
  *
  * Guest memory is reached through the core's accessors, which sleep: the
  * emulation runs after the exit with preemption enabled and the guest's FPU
@@ -224,37 +229,79 @@ static enum mmio_step mmio_fetch(struct mmio_ctx *c, u8 *bytes,
 }
 
 /*
- * The guest-physical address of memory operand @which for @access, with
- * the segment and paging checks of the CPU.
+ * The guest-physical pieces of memory operand @which for @access, with
+ * the segment and paging checks of the CPU: the segment checks cover the
+ * whole access, and a second page is translated only once the first one
+ * passed (the CPU reports the lower page's fault first).
  */
 static enum mmio_step mmio_operand(struct mmio_ctx *c, unsigned int which,
-				   unsigned int access, u64 *gpa)
+				   unsigned int access)
 {
-	const struct vmctl_insn *insn = &c->v->mmio.insn;
-	unsigned int seg = insn->mem[which].seg;
-	u64 ea = vmctl_insn_ea(insn, &c->regs, which), la;
+	struct vmx_mmio *m = &c->v->mmio;
+	struct vmx_mmio_piece *piece = m->piece[which];
+	unsigned int seg = m->insn.mem[which].seg, width = m->insn.width;
+	u64 ea = vmctl_insn_ea(&m->insn, &c->regs, which), la;
+	unsigned int first;
+	enum mmio_step step;
 
 	if (vmx_seg_linear(&c->seg[seg], seg, c->long_mode,
-			   c->paging.virt_bits, ea, insn->width, access, &la))
+			   c->paging.virt_bits, ea, width, access, &la))
 		return mmio_seg_fault(c, seg);
-	/* Both pages would have to be translated and checked first. */
-	if (offset_in_page(la) + insn->width > PAGE_SIZE)
-		return mmio_fail(c, VMCTL_MMIO_SPLIT_ACCESS);
-	return mmio_translate(c, la, access, gpa);
+	first = min_t(unsigned int, width, PAGE_SIZE - offset_in_page(la));
+	piece[0] = (struct vmx_mmio_piece){ .offset = 0, .len = first };
+	m->npieces[which] = 1;
+	step = mmio_translate(c, la, access, &piece[0].gpa);
+	if (step != MMIO_OK || first == width)
+		return step;
+	/* Outside 64-bit mode the linear address wraps at 4 GiB. */
+	la += first;
+	if (!c->long_mode)
+		la = (u32)la;
+	piece[1] = (struct vmx_mmio_piece){ .offset = first,
+					    .len = width - first };
+	m->npieces[which] = 2;
+	return mmio_translate(c, la, access, &piece[1].gpa);
 }
 
-static enum vmx_exit_action mmio_report(struct vmx_vcpu *v, u64 gpa,
-					bool is_write, u64 data)
+static enum vmx_exit_action mmio_report(struct vmx_vcpu *v,
+					const struct vmx_mmio_piece *piece,
+					bool is_write)
 {
 	struct vmctl_run *run = vmx_report_exit(v, VMCTL_EXIT_MMIO);
 
-	run->mmio.phys_addr = gpa;
+	run->mmio.phys_addr = piece->gpa;
 	memset(run->mmio.data, 0, sizeof(run->mmio.data));
-	memcpy(run->mmio.data, &data, v->mmio.insn.width);
-	run->mmio.len = v->mmio.insn.width;
+	if (is_write)
+		memcpy(run->mmio.data, v->mmio.data + piece->offset,
+		       piece->len);
+	run->mmio.len = piece->len;
 	run->mmio.is_write = is_write;
 	memset(run->mmio.pad, 0, sizeof(run->mmio.pad));
 	return ACTION_EXIT_TO_USER;
+}
+
+/*
+ * Writes the pieces of the destination from the next one on: RAM here,
+ * the first MMIO piece to user space, the rest on the RUN after.
+ */
+static enum vmx_exit_action mmio_write_pieces(struct vmx_vcpu *v)
+{
+	struct vmx_mmio *m = &v->mmio;
+	unsigned int dst = m->insn.nmem - 1;
+
+	while (m->next_piece < m->npieces[dst]) {
+		const struct vmx_mmio_piece *piece =
+			&m->piece[dst][m->next_piece++];
+
+		if (vmctl_write_guest_phys(v->vcpu->vm, piece->gpa,
+					   m->data + piece->offset,
+					   piece->len)) {
+			m->pending = m->next_piece < m->npieces[dst];
+			m->writing = true;
+			return mmio_report(v, piece, true);
+		}
+	}
+	return ACTION_RESUME_GUEST;
 }
 
 /*
@@ -263,9 +310,10 @@ static enum vmx_exit_action mmio_report(struct vmx_vcpu *v, u64 gpa,
  */
 static enum vmx_exit_action mmio_finish(struct vmx_vcpu *v, u64 rdata)
 {
-	const struct vmctl_insn *insn = &v->mmio.insn;
+	struct vmx_mmio *m = &v->mmio;
+	const struct vmctl_insn *insn = &m->insn;
 	struct vmctl_insn_regs old, regs;
-	u64 wdata = 0, dst;
+	u64 wdata = 0;
 	int done;
 
 	vmx_vcpu_get(v);
@@ -277,10 +325,36 @@ static enum vmx_exit_action mmio_finish(struct vmx_vcpu *v, u64 rdata)
 		return ACTION_ERROR;
 	if (done < 0 || !(done & VMCTL_INSN_WRITE))
 		return ACTION_RESUME_GUEST;
-	dst = v->mmio.gpa[insn->nmem - 1];
-	if (!vmctl_write_guest_phys(v->vcpu->vm, dst, &wdata, insn->width))
-		return ACTION_RESUME_GUEST;
-	return mmio_report(v, dst, true, wdata);
+	memset(m->data, 0, sizeof(m->data));
+	memcpy(m->data, &wdata, insn->width);
+	m->next_piece = 0;
+	return mmio_write_pieces(v);
+}
+
+/*
+ * Reads the pieces of the source from the next one on: RAM here, MMIO
+ * through user space, one RUN per piece; then retires the instruction.
+ */
+static enum vmx_exit_action mmio_read_pieces(struct vmx_vcpu *v)
+{
+	struct vmx_mmio *m = &v->mmio;
+	u64 rdata = 0;
+
+	while (m->next_piece < m->npieces[0]) {
+		const struct vmx_mmio_piece *piece =
+			&m->piece[0][m->next_piece];
+
+		if (vmctl_read_guest_phys(v->vcpu->vm, piece->gpa,
+					  m->data + piece->offset,
+					  piece->len)) {
+			m->pending = true;
+			m->writing = false;
+			return mmio_report(v, piece, false);
+		}
+		m->next_piece++;
+	}
+	memcpy(&rdata, m->data, m->insn.width);
+	return mmio_finish(v, rdata);
 }
 
 static enum vmx_exit_action mmio_failed(struct mmio_ctx *c,
@@ -313,7 +387,7 @@ static enum mmio_step mmio_translate_operands(struct mmio_ctx *c)
 	for (i = 0; i < m->insn.nmem; i++) {
 		unsigned int access = m->insn.mem[i].access & VMCTL_INSN_WRITE ?
 				      VMX_WALK_WRITE : 0;
-		enum mmio_step step = mmio_operand(c, i, access, &m->gpa[i]);
+		enum mmio_step step = mmio_operand(c, i, access);
 
 		if (step != MMIO_OK)
 			return step;
@@ -337,7 +411,6 @@ enum vmx_exit_action vmx_mmio_emulate(struct vmx_vcpu *v)
 	u8 bytes[VMCTL_INSN_MAX_LEN] = { };
 	unsigned int nbytes = 0;
 	enum mmio_step step, stopped;
-	u64 rdata = 0;
 
 	vmx_vcpu_get(v);
 	mmio_read_state(v, &c);
@@ -377,22 +450,23 @@ enum vmx_exit_action vmx_mmio_emulate(struct vmx_vcpu *v)
 	if (step == MMIO_FAIL)
 		return mmio_failed(&c, bytes, nbytes);
 
-	if (m->insn.mem[0].access & VMCTL_INSN_READ) {
-		if (vmctl_read_guest_phys(v->vcpu->vm, m->gpa[0], &rdata,
-					  m->insn.width)) {
-			/* Not RAM: user space supplies the value. */
-			m->pending_read = true;
-			return mmio_report(v, m->gpa[0], false, 0);
-		}
-	}
-	return mmio_finish(v, rdata);
+	memset(m->data, 0, sizeof(m->data));
+	m->next_piece = 0;
+	if (m->insn.mem[0].access & VMCTL_INSN_READ)
+		return mmio_read_pieces(v);
+	return mmio_finish(v, 0);
 }
 
-enum vmx_exit_action vmx_mmio_complete_read(struct vmx_vcpu *v)
+enum vmx_exit_action vmx_mmio_continue(struct vmx_vcpu *v)
 {
-	u64 rdata = 0;
+	struct vmx_mmio *m = &v->mmio;
+	const struct vmx_mmio_piece *piece;
 
-	memcpy(&rdata, vmx_run(v)->mmio.data, v->mmio.insn.width);
-	v->mmio.pending_read = false;
-	return mmio_finish(v, rdata);
+	m->pending = false;
+	if (m->writing)
+		return mmio_write_pieces(v);
+	/* The value of the piece user space was asked to read. */
+	piece = &m->piece[0][m->next_piece++];
+	memcpy(m->data + piece->offset, vmx_run(v)->mmio.data, piece->len);
+	return mmio_read_pieces(v);
 }

@@ -320,7 +320,7 @@ int vmx_set_regs(struct vmctl_vcpu *vcpu, const struct vmctl_regs *regs)
 	/* The state written is the state resumed: drop a pending IN. */
 	v->io_in_pending = false;
 	v->strio.in_pending = false;
-	v->mmio.pending_read = false;
+	v->mmio.pending = false;
 	v->hypercall_pending = false;
 	v->msr_pending = false;
 	v->check_guest_state = true;
@@ -432,7 +432,7 @@ int vmx_set_sregs(struct vmctl_vcpu *vcpu,
 	/* As SET_REGS: completing an IN would move RIP from what was set. */
 	v->io_in_pending = false;
 	v->strio.in_pending = false;
-	v->mmio.pending_read = false;
+	v->mmio.pending = false;
 	v->hypercall_pending = false;
 	v->msr_pending = false;
 	v->check_guest_state = true;

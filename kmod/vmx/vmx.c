@@ -591,9 +591,9 @@ static int __vmx_vcpu_run(struct vmctl_vcpu *vcpu)
 		if (vmx_vcpu_put())
 			goto insn_failed;
 	}
-	if (v->mmio.pending_read) {
+	if (v->mmio.pending) {
 		/* A read-modify-write may report its write at once. */
-		action = vmx_mmio_complete_read(v);
+		action = vmx_mmio_continue(v);
 		if (action == ACTION_EXIT_TO_USER)
 			goto out;
 		if (action == ACTION_ERROR)

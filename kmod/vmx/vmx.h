@@ -83,11 +83,27 @@ struct vmx_strio {
 	u8 buf[VMCTL_IO_DATA_SIZE];	/* the batch in guest-memory order */
 };
 
-/* mmio.c: an MMIO instruction between its read exit and its completion */
+/* mmio.c: where one page's part of a memory operand is */
+struct vmx_mmio_piece {
+	u64 gpa;
+	u8 offset;			/* of its first byte in the operand */
+	u8 len;
+};
+
+/* mmio.c: an MMIO instruction between its exits and its completion */
 struct vmx_mmio {
 	struct vmctl_insn insn;
-	u64 gpa[2];			/* of insn.mem[0] and mem[1] */
-	bool pending_read;		/* the next RUN brings the value read */
+	/* insn.mem[0] and mem[1], each one piece, or two across a page */
+	struct vmx_mmio_piece piece[2][2];
+	u8 npieces[2];
+	u8 next_piece;			/* of the read or write in progress */
+	/*
+	 * The next RUN continues the instruction: it brings the value of a
+	 * read piece, or sends the next piece of a write.
+	 */
+	bool pending;
+	bool writing;			/* what is pending is a write */
+	u8 data[16];			/* the value read, then the one to write */
 };
 
 struct vmx_vcpu {
@@ -388,7 +404,7 @@ void vmx_complete_io_in(struct vmx_vcpu *v);
 /* mmio.c */
 enum vmx_exit_action vmx_handle_ept_violation(struct vmx_vcpu *v);
 enum vmx_exit_action vmx_mmio_emulate(struct vmx_vcpu *v);
-enum vmx_exit_action vmx_mmio_complete_read(struct vmx_vcpu *v);
+enum vmx_exit_action vmx_mmio_continue(struct vmx_vcpu *v);
 
 /* string_io.c */
 enum vmx_exit_action vmx_string_io_emulate(struct vmx_vcpu *v);

@@ -124,6 +124,8 @@ static const struct opcode primary_opcode_table[256] = {
 static const struct opcode secondary_opcode_table[256] = {
 	[0xa3] = OP(BT, F_MODRM | F_MEMDST),
 	[0xab] = OP(BTS, F_MODRM | F_MEMDST),
+	[0xb0] = OP(CMPXCHG, F_MODRM | F_BYTE | F_MEMDST),
+	[0xb1] = OP(CMPXCHG, F_MODRM | F_MEMDST),
 	[0xb3] = OP(BTR, F_MODRM | F_MEMDST),
 	[0xb6] = OP(MOVZX, F_MODRM | F_SRC8),
 	[0xb7] = OP(MOVZX, F_MODRM | F_SRC16),
@@ -131,6 +133,8 @@ static const struct opcode secondary_opcode_table[256] = {
 	[0xbb] = OP(BTC, F_MODRM | F_MEMDST),
 	[0xbe] = OP(MOVSX, F_MODRM | F_SRC8),
 	[0xbf] = OP(MOVSX, F_MODRM | F_SRC16),
+	[0xc0] = OP(XADD, F_MODRM | F_BYTE | F_MEMDST),
+	[0xc1] = OP(XADD, F_MODRM | F_MEMDST),
 };
 
 /* Indexed by ModRM.reg; flags are added to the opcode's. */
@@ -169,7 +173,8 @@ static const u8 op_is_rmw[VMCTL_INSN_NR_OPS] = {
 	[VMCTL_INSN_OP_NEG] = 1, [VMCTL_INSN_OP_INC] = 1,
 	[VMCTL_INSN_OP_DEC] = 1, [VMCTL_INSN_OP_XCHG] = 1,
 	[VMCTL_INSN_OP_BTS] = 1, [VMCTL_INSN_OP_BTR] = 1,
-	[VMCTL_INSN_OP_BTC] = 1,
+	[VMCTL_INSN_OP_BTC] = 1, [VMCTL_INSN_OP_CMPXCHG] = 1,
+	[VMCTL_INSN_OP_XADD] = 1,
 };
 
 static const char * const op_names[VMCTL_INSN_NR_OPS] = {
@@ -198,6 +203,8 @@ static const char * const op_names[VMCTL_INSN_NR_OPS] = {
 	[VMCTL_INSN_OP_MOVS] = "movs",
 	[VMCTL_INSN_OP_STOS] = "stos",
 	[VMCTL_INSN_OP_LODS] = "lods",
+	[VMCTL_INSN_OP_CMPXCHG] = "cmpxchg",
+	[VMCTL_INSN_OP_XADD] = "xadd",
 };
 
 static const char * const status_names[VMCTL_INSN_NR_STATUS] = {
@@ -521,8 +528,10 @@ int vmctl_insn_decode(struct vmctl_insn *insn, const u8 *bytes,
 		set_reg(insn, ((modrm >> 3) & 7) | (rex & REX_R ? 8 : 0), rex,
 			opsize);
 	if (insn->reg != VMCTL_INSN_REG_NONE) {
+		/* XCHG and XADD also write their register operand. */
 		insn->reg_is_dst = !(flags & F_MEMDST) ||
-				   op == VMCTL_INSN_OP_XCHG;
+				   op == VMCTL_INSN_OP_XCHG ||
+				   op == VMCTL_INSN_OP_XADD;
 		insn->writes_reg = insn->reg_is_dst && op != VMCTL_INSN_OP_CMP;
 	}
 	if (op == VMCTL_INSN_OP_MOVZX)
@@ -846,6 +855,21 @@ int vmctl_insn_complete(const struct vmctl_insn *insn,
 	case VMCTL_INSN_OP_XCHG:
 		*wdata = src;
 		put_reg(regs, insn->reg, insn->reg_hi8, w, rdata);
+		break;
+	case VMCTL_INSN_OP_XADD:
+		*wdata = alu(VMCTL_INSN_OP_ADD, rdata, src, w, &fl);
+		put_reg(regs, insn->reg, insn->reg_hi8, w, rdata);
+		break;
+	case VMCTL_INSN_OP_CMPXCHG:
+		/* Flags of CMP rAX, r/m; rAX is written only on failure. */
+		alu(VMCTL_INSN_OP_CMP, get_reg(regs, VMCTL_INSN_RAX, false, w),
+		    rdata, w, &fl);
+		if (fl & FL_ZF) {
+			*wdata = src;
+		} else {
+			*wdata = rdata;
+			put_reg(regs, VMCTL_INSN_RAX, false, w, rdata);
+		}
 		break;
 	case VMCTL_INSN_OP_NOT:
 		*wdata = ~rdata & width_mask(w);

@@ -26,6 +26,8 @@
  *   BT BTS BTR BTC  0F A3 0F AB 0F B3 0F BB (register bit offset, which
  *            moves the accessed address), 0F BA /4-7 (immediate)
  *   MOVS     A4 A5   STOS AA AB   LODS AC AD   (with or without REP F3)
+ *   CMPXCHG  0F B0 0F B1 (rAX implied: compared, and loaded on failure)
+ *   XADD     0F C0 0F C1
  *
  * Prefixes: 66 (operand size), 67 (address size), 26 2E 36 3E 64 65
  * (segments; in 64-bit mode only FS and GS take effect, the others are
@@ -115,6 +117,13 @@ enum vmctl_insn_op {
 	VMCTL_INSN_OP_MOVS,
 	VMCTL_INSN_OP_STOS,
 	VMCTL_INSN_OP_LODS,
+	/*
+	 * Always a read, then a write: on failure CMPXCHG writes back the
+	 * value it read, as the CPU does (SDM: "the destination operand is
+	 * written back if the comparison fails").
+	 */
+	VMCTL_INSN_OP_CMPXCHG,
+	VMCTL_INSN_OP_XADD,
 	VMCTL_INSN_NR_OPS,
 };
 

@@ -115,6 +115,7 @@ enum {
 	EXC_MOVSXD_NO_REXW,
 	EXC_66_WITH_F2F3,
 	EXC_NULL_SEG_AFTER_FS_GS,
+	EXC_CMPXCHG_READ_ONLY,
 	NR_EXC,
 };
 
@@ -133,6 +134,11 @@ static const char *const exc_text[NR_EXC] = {
 		"64-bit mode, FS/GS prefix then an ES/CS/SS/DS prefix: Capstone shows the last "
 		"segment prefix; the CPU ignores ES/CS/SS/DS prefixes in 64-bit mode and keeps "
 		"FS/GS (SDM; tests/decoder/native runs 64 2E 8B 03 and 65 3E 26 89 03 on the CPU)",
+	[EXC_CMPXCHG_READ_ONLY] =
+		"CMPXCHG r/m, r (0F B0, 0F B1): Capstone marks the memory operand read only; "
+		"the SDM's CMPXCHG always writes it (the source on success, the value read back "
+		"on failure, \"the processor never produces a locked read without also producing "
+		"a locked write\"), and LOCK, #UD on a form that does not write, is allowed",
 };
 
 /* Is c a legacy prefix, or (64-bit mode) a REX prefix? */
@@ -197,6 +203,10 @@ static int classify(const struct vmctl_insn *in, const char *field,
 	    (!strcmp(field, "mem.width") || !strcmp(field, "reg.width") ||
 	     !strcmp(field, "imm")))
 		return EXC_66_WITH_F2F3;
+	/* After 0F, "modrm" is the opcode's second byte. */
+	if (op == 0x0f && (modrm == 0xb0 || modrm == 0xb1) &&
+	    !strcmp(field, "mem.access"))
+		return EXC_CMPXCHG_READ_ONLY;
 	/* STOS and the MOVS destination are ES:rDI, never overridden. */
 	if (in->mode == VMCTL_INSN_MODE_64 && !strcmp(field, "mem.seg") &&
 	    operand == 0 && op != 0xaa && op != 0xab &&
@@ -230,11 +240,18 @@ static u64 sdm_value(int exc, const struct vmctl_insn *in, u64 theirs,
 	switch (exc) {
 	case EXC_TEST_IMM_WRITES:
 		return CS_AC_READ;
+	case EXC_CMPXCHG_READ_ONLY:
+		return CS_AC_READ | CS_AC_WRITE;
 	case EXC_MOVSXD_NO_REXW:
 		return has_prefix(in, 0x66) ? 2 : 4;
 	case EXC_66_WITH_F2F3:
-		/* The byte forms (one-byte opcode, bit 0 clear) ignore 66. */
-		if (op != 0x0f && !(op & 1))
+		/*
+		 * The byte forms ignore 66: one-byte opcodes with bit 0
+		 * clear, and CMPXCHG/XADD's 0F B0 and 0F C0.
+		 */
+		if ((op != 0x0f && !(op & 1)) ||
+		    (op == 0x0f && (in->bytes[o + 1] == 0xb0 ||
+				    in->bytes[o + 1] == 0xc0)))
 			opsize = 1;
 		else
 			opsize = in->mode == VMCTL_INSN_MODE_16 ? 4 : 2;
@@ -347,6 +364,8 @@ static unsigned int cs_op(unsigned int id)
 	case X86_INS_STOSD: case X86_INS_STOSQ:	return VMCTL_INSN_OP_STOS;
 	case X86_INS_LODSB: case X86_INS_LODSW:
 	case X86_INS_LODSD: case X86_INS_LODSQ:	return VMCTL_INSN_OP_LODS;
+	case X86_INS_CMPXCHG:			return VMCTL_INSN_OP_CMPXCHG;
+	case X86_INS_XADD:			return VMCTL_INSN_OP_XADD;
 	default:				return VMCTL_INSN_OP_NONE;
 	}
 }

@@ -108,6 +108,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t size)
 			continue;
 		if (insn.writes_reg && i == insn.reg)
 			continue;
+		/* CMPXCHG loads rAX with the value read when they differ. */
+		if (insn.op == VMCTL_INSN_OP_CMPXCHG && i == VMCTL_INSN_RAX)
+			continue;
 		if (insn.op == VMCTL_INSN_OP_MOVS || insn.op == VMCTL_INSN_OP_STOS ||
 		    insn.op == VMCTL_INSN_OP_LODS) {
 			if (i == VMCTL_INSN_RSI || i == VMCTL_INSN_RDI ||

@@ -43,7 +43,7 @@ STATUS = {
 }
 OPS = ['mov', 'movzx', 'movsx', 'add', 'or', 'adc', 'sbb', 'and', 'sub',
        'xor', 'cmp', 'test', 'not', 'neg', 'inc', 'dec', 'xchg', 'bt', 'bts',
-       'btr', 'btc', 'movs', 'stos', 'lods']
+       'btr', 'btc', 'movs', 'stos', 'lods', 'cmpxchg', 'xadd']
 SEGS = {'es': 0, 'cs': 1, 'ss': 2, 'ds': 3, 'fs': 4, 'gs': 5}
 
 REGS = {}

@@ -440,7 +440,8 @@ enum vmctl_mmio_failure {
 	VMCTL_MMIO_DECODE_NO_MEMORY	= 4,
 	VMCTL_MMIO_DECODE_INVALID	= 5,
 	VMCTL_MMIO_DECODE_PREFIX	= 6,
-	VMCTL_MMIO_SPLIT_ACCESS		= 0x100,	/* the access crosses a page */
+	/* no longer produced: accesses that cross a page are split */
+	VMCTL_MMIO_SPLIT_ACCESS		= 0x100,
 	VMCTL_MMIO_FETCH_FAILED		= 0x101,	/* instruction not in guest RAM */
 	VMCTL_MMIO_PAGING_UNSUPPORTED	= 0x102,	/* 5-level paging */
 	VMCTL_MMIO_TABLES_NOT_RAM	= 0x103,	/* a page table outside guest RAM */
@@ -590,17 +591,37 @@ struct vmctl_run {
 		 * IN (see io above; SET_REGS/SET_SREGS discard it).
 		 *
 		 * Read-modify-write instructions (ADD/OR/AND/XOR/... to
-		 * memory, NOT, NEG, INC, DEC, XCHG, BTS/BTR/BTC) are a read
-		 * exit, then, on the next RUN, a write exit with the result:
-		 * the read exit does not know the value to write.  CMP, TEST
+		 * memory, NOT, NEG, INC, DEC, XCHG, BTS/BTR/BTC, XADD,
+		 * CMPXCHG) are a read exit, then, on the next RUN, a write
+		 * exit with the result: the read exit does not know the value
+		 * to write.  CMPXCHG writes in both cases, as the CPU does:
+		 * the source when the comparison succeeds, the value read
+		 * otherwise.  CMP, TEST
 		 * and BT only read.  LOCK is honoured only in that nothing
 		 * else of this vCPU runs in between; another vCPU or device
 		 * thread may touch the device between the two exits.  MOVS
 		 * between two MMIO ranges is a read exit and then a write
-		 * exit; with RAM on one side, only the MMIO side exits.  REP
-		 * string forms exit once per element.  A RUN that completes a
-		 * read whose instruction then writes MMIO returns that write
-		 * exit at once, even with immediate_exit set.
+		 * exit; with RAM on one side, only the MMIO side exits (the
+		 * RAM side is done in the kernel, through the guest's page
+		 * tables).  REP string forms exit once per element (a 4 KiB
+		 * REP MOVSB to MMIO is 4096 exits); RCX, RSI and RDI are
+		 * advanced by one element at each (backwards with DF set), and
+		 * RIP stays at the instruction until RCX reaches 0, so the
+		 * guest takes interrupts between elements as on the CPU.  A
+		 * RUN that completes a read whose instruction then writes
+		 * MMIO returns that write exit at once, even with
+		 * immediate_exit set.
+		 *
+		 * An access that crosses a page is done in two pieces, one per
+		 * page; both pages are translated and checked before either
+		 * piece is accessed.  A piece in RAM is done in the kernel;
+		 * each MMIO piece is an exit of its own, lower address first,
+		 * with len the piece's length (1 to 7 bytes; e.g. a 4-byte
+		 * store at page offset 0xffe is two write exits of 2 bytes,
+		 * even when both pages are one device, as under KVM).  The
+		 * second write exit of a store comes on the next RUN, like
+		 * the write of a read-modify-write; SET_REGS or SET_SREGS in
+		 * between drop it.
 		 *
 		 * The instruction is fetched and its operands translated
 		 * through the guest's segments and page tables with its
@@ -608,14 +629,13 @@ struct vmctl_run {
 		 * CR2, #GP, #SS) is delivered to the guest instead, before
 		 * any access.  Accessed and dirty bits are set as the CPU
 		 * sets them.  Forms the decoder does not know (SSE moves,
-		 * CMPXCHG, XADD, ...), an access that crosses a page, and
-		 * fetches from MMIO end the run with
+		 * CMPXCHG8B/16B, ...) and fetches from MMIO end the run with
 		 * VMCTL_INTERNAL_MMIO_FAILED instead.
 		 */
 		struct {
 			__u64 phys_addr;
 			__u8  data[16];
-			__u32 len;		/* 1, 2, 4 or 8 */
+			__u32 len;		/* 1, 2, 4 or 8; a page's piece: 1-7 */
 			__u8  is_write;
 			__u8  pad[3];
 		} mmio;

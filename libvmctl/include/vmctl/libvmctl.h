@@ -378,11 +378,13 @@ int vmctl_vm_pio_unregister(struct vmctl_vm *vm, uint16_t port);
 /*
  * Called by vmctl_vcpu_run_loop() for a guest access (VMCTL_EXIT_MMIO) to
  * guest-physical addr in a registered range, where no memory slot is (or
- * a write to a read-only slot).  len is 1, 2, 4 or 8; data holds len bytes,
+ * a write to a read-only slot).  len is 1, 2, 4 or 8, or 1 to 7 for one
+ * page's piece of an access that crosses a page; data holds len bytes,
  * little-endian: for a write the value written, for a read the handler
  * stores the value the guest reads (pre-set to all ones).  The kernel
  * decodes the instruction: a read-modify-write (e.g. OR to memory) comes as
- * a read, then a write of the result.  Returns 0, or a negative errno that
+ * a read, then a write of the result; MOVS between two MMIO ranges too;
+ * REP MOVS/STOS/LODS call once per element.  Returns 0, or a negative errno that
  * ends the run loop with LIBVMCTL_EXIT_HANDLER_ERROR.
  */
 typedef int (*vmctl_mmio_handler_t)(struct vmctl_vcpu *vcpu, uint64_t addr,
