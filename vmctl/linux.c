@@ -34,7 +34,13 @@
 const char default_kernel_cmdline[] = "console=ttyS0 earlyprintk=serial nolapic noapic "
 	"acpi=off pci=off nokaslr tsc=reliable io_delay=none reboot=k panic=-1";
 
-static int open_vm(const char *prog, struct vmctl_vm **vm)
+/*
+ * Creates the VM and fills *cpuid with the library's default table: a
+ * vCPU without a table sees the host's CPUID, MONITOR/MWAIT included
+ * (Linux then idles in MWAIT, which vmctl does not emulate) and no TSC
+ * frequency (Linux then calibrates against the PIT, a flood of exits).
+ */
+static int open_vm(const char *prog, struct vmctl_vm **vm, struct vmctl_cpuid_table *cpuid)
 {
 	struct vmctl_sys *sys;
 	int err = vmctl_sys_open(&sys);
@@ -44,11 +50,40 @@ static int open_vm(const char *prog, struct vmctl_vm **vm)
 			vmctl_strerror_call("vmctl_sys_open", err));
 		return err;
 	}
+	err = vmctl_cpuid_default(sys, cpuid);
+	if (err) {
+		fprintf(stderr, "%s: cannot get the default CPUID table: %s\n", prog,
+			vmctl_strerror_call("vmctl_cpuid_default", err));
+		vmctl_sys_close(sys);
+		return err;
+	}
 	err = vmctl_vm_create(sys, vm);
 	vmctl_sys_close(sys);
 	if (err)
 		fprintf(stderr, "%s: cannot create a VM: %s\n", prog,
 			vmctl_strerror_call("vmctl_vm_create", err));
+	return err;
+}
+
+/*
+ * The board's inject hook: the INTA cycle and injection only when the
+ * guest can take the interrupt now, so that the PIC's priorities decide
+ * at the moment of delivery, as on a PC; else an interrupt window, whose
+ * exit brings us back here.
+ */
+static int inject_interrupt(struct vmctl_vcpu *vcpu, struct vmctl_irq *irq, void *opaque)
+{
+	int err;
+
+	(void)opaque;
+	if (!vmctl_vcpu_ready_for_interrupt(vcpu)) {
+		vmctl_vcpu_request_irq_window(vcpu, true);
+		return 0;
+	}
+	err = vmctl_vcpu_interrupt(vcpu, vmctl_irq_acknowledge(irq));
+	if (err)
+		fprintf(stderr, "vmctl: cannot inject an interrupt: %s\n",
+			vmctl_strerror_call("vmctl_vcpu_interrupt", err));
 	return err;
 }
 
@@ -84,6 +119,7 @@ static int stop_status(const char *prog, enum vmctl_pc_stop stop, const struct v
 int run_linux(const char *prog, const struct run_opts *o)
 {
 	struct vmctl_linux_boot boot = { 0 };
+	struct vmctl_cpuid_table *cpuid;
 	int err, status = STATUS_FAILURE;
 	struct vmctl_vcpu *vcpu;
 	enum vmctl_pc_stop stop;
@@ -113,8 +149,13 @@ int run_linux(const char *prog, const struct run_opts *o)
 		goto out_cmdline;
 	}
 
-	if (open_vm(prog, &vm))
+	cpuid = malloc(sizeof(*cpuid));
+	if (!cpuid) {
+		fprintf(stderr, "%s: out of memory\n", prog);
 		goto out_cmdline;
+	}
+	if (open_vm(prog, &vm, cpuid))
+		goto out_cpuid;
 	if (o->name && (err = vmctl_vm_set_name(vm, o->name))) {
 		fprintf(stderr, "%s: cannot name the VM '%s': %s\n", prog, o->name,
 			vmctl_strerror_call("vmctl_vm_set_name", err));
@@ -131,6 +172,11 @@ int run_linux(const char *prog, const struct run_opts *o)
 		err = vmctl_vcpu_create(vm, 0, &vcpu);
 	if (!err)
 		err = vmctl_vcpu_setup_linux(vcpu, &boot);
+	if (!err) {
+		err = vmctl_vcpu_set_cpuid(vcpu, cpuid);
+		if (err)
+			snprintf(boot.message, sizeof(boot.message), "CPUID table:");
+	}
 	if (err) {
 		fprintf(stderr, "%s: cannot set up the guest: %s %s\n", prog, boot.message,
 			vmctl_strerror(err));
@@ -145,10 +191,7 @@ int run_linux(const char *prog, const struct run_opts *o)
 		fprintf(stderr, "%s: cannot set up the devices: %s\n", prog, vmctl_strerror(err));
 		goto out_vm;
 	}
-	/*
-	 * No inject hook yet: the module's event injection (vmctl_vcpu_interrupt())
-	 * is the events work; once it lands, the hook acknowledges and injects.
-	 */
+	vmctl_pc_set_inject(pc, inject_interrupt, NULL);
 	err = vmctl_pc_run(pc, &exit, &stop);
 	vmctl_pc_destroy(pc);
 	if (err)
@@ -158,6 +201,8 @@ int run_linux(const char *prog, const struct run_opts *o)
 		status = stop_status(prog, stop, &exit, o->verbose);
 out_vm:
 	vmctl_vm_destroy(vm);
+out_cpuid:
+	free(cpuid);
 out_cmdline:
 	free(cmdline);
 out_files:

@@ -110,13 +110,18 @@ static int pc_pio(struct vmctl_vcpu *vcpu, uint16_t port, uint32_t *data, unsign
 	return ret;
 }
 
-/* Called with the lock held by whoever changed a line. */
+/*
+ * Called with the lock held by whoever changed a line.  A kick, not
+ * vmctl_vcpu_request_exit(): only a kick wakes a vCPU halted in the
+ * kernel (VMCTL_HLT_WAIT) and makes a running one exit at once rather
+ * than at its next exit, milliseconds later: the timer tick would be late.
+ */
 static void intr_rose(void *opaque)
 {
 	struct vmctl_pc *pc = opaque;
 
 	pthread_cond_broadcast(&pc->wake);
-	vmctl_vcpu_request_exit(pc->vcpu);
+	vmctl_vcpu_kick(pc->vcpu);
 }
 
 static void console_tx(void *opaque, uint8_t byte)
@@ -413,6 +418,10 @@ VMCTL_EXPORT int vmctl_pc_run(struct vmctl_pc *pc, struct vmctl_exit *exit,
 		switch (exit->reason) {
 		case LIBVMCTL_EXIT_UNHANDLED_IO:
 			continue;	/* absent port: reads all ones, writes vanish */
+		case VMCTL_EXIT_IRQ_WINDOW_OPEN:
+			/* The hook asks again if INTR is still high. */
+			vmctl_vcpu_request_irq_window(pc->vcpu, false);
+			continue;
 		case VMCTL_EXIT_HLT:
 			err = vmctl_vcpu_get_regs(pc->vcpu, &regs);
 			if (err)
