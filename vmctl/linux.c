@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <vmctl/devices.h>
@@ -87,6 +89,28 @@ static int inject_interrupt(struct vmctl_vcpu *vcpu, struct vmctl_irq *irq, void
 	return err;
 }
 
+static double seconds_since(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) + (now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/* What the run cost the host: wall time, CPU time (all threads), exits. */
+static void print_run_cost(const char *prog, const struct timespec *start)
+{
+	struct rusage ru;
+	double wall = seconds_since(start), cpu = 0;
+
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		cpu = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+		      ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+	fprintf(stderr, "%s: ran %.3f s, host CPU %.3f s (%.1f%% of one CPU)\n", prog, wall,
+		cpu, wall > 0 ? 100 * cpu / wall : 0);
+	stats_print_own_exits(prog, stderr);
+}
+
 static int stop_status(const char *prog, enum vmctl_pc_stop stop, const struct vmctl_exit *exit,
 		       bool verbose)
 {
@@ -120,6 +144,7 @@ int run_linux(const char *prog, const struct run_opts *o)
 {
 	struct vmctl_linux_boot boot = { 0 };
 	struct vmctl_cpuid_table *cpuid;
+	struct timespec start;
 	int err, status = STATUS_FAILURE;
 	struct vmctl_vcpu *vcpu;
 	enum vmctl_pc_stop stop;
@@ -192,8 +217,11 @@ int run_linux(const char *prog, const struct run_opts *o)
 		goto out_vm;
 	}
 	vmctl_pc_set_inject(pc, inject_interrupt, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	err = vmctl_pc_run(pc, &exit, &stop);
 	vmctl_pc_destroy(pc);
+	if (o->verbose)
+		print_run_cost(prog, &start);
 	if (err)
 		fprintf(stderr, "%s: run failed: %s\n", prog,
 			vmctl_strerror_call("vmctl_vcpu_run_loop", err));

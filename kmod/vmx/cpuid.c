@@ -82,10 +82,20 @@ static void vmx_cpuid_host(struct vmx_vcpu *v, u32 leaf, u32 sub, u32 *regs)
 	cpuid_count(leaf, sub, &eax, &ebx, &ecx, &edx);
 	switch (leaf) {
 	case 1:
-		/* No nested VMX or SMX; say that a hypervisor is present. */
-		ecx &= ~(BIT(5) | BIT(6) | BIT(21));	/* VMX, SMX, x2APIC */
+		/*
+		 * No nested VMX or SMX, no MONITOR/MWAIT (they raise #UD);
+		 * say that a hypervisor is present.
+		 */
+		ecx &= ~(LEAF1_ECX_MONITOR | BIT(5) | BIT(6) |	/* VMX, SMX */
+			 BIT(21));				/* x2APIC */
 		ecx |= BIT(31);
 		ebx = (ebx & 0x00ffffff) | (v->vcpu->id << 24);
+		break;
+	case 5:			/* MONITOR/MWAIT: not shown */
+		eax = 0;
+		ebx = 0;
+		ecx = 0;
+		edx = 0;
 		break;
 	case 7:
 		if (sub == 0) {

@@ -2,8 +2,8 @@
 /*
  * Instructions that always exit and that the kernel answers itself: the
  * VMX instructions (no nested VMX: #UD, as on a CPU without VMX, which
- * is what the guest's CPUID says) and XSETBV (checked against the XCR0
- * that fpu.c allows the guest).
+ * is what the guest's CPUID says), MONITOR and MWAIT (likewise: #UD) and
+ * XSETBV (checked against the XCR0 that fpu.c allows the guest).
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -19,6 +19,18 @@
  * VMXOFF, INVEPT, INVVPID, VMFUNC.
  */
 enum vmx_exit_action vmx_handle_vmx_insn(struct vmx_vcpu *v)
+{
+	vmx_queue_exception(v, X86_TRAP_UD, false, 0);
+	return ACTION_RESUME_GUEST;
+}
+
+/*
+ * MONITOR, MWAIT.  Waiting on a monitored line needs a wake-up on guest
+ * writes that vmctl does not have; a guest that sees CPUID.1:ECX.MONITOR
+ * clear (the host path and the supported table hide it) expects #UD,
+ * and Linux then idles with HLT.
+ */
+enum vmx_exit_action vmx_handle_monitor_mwait(struct vmx_vcpu *v)
 {
 	vmx_queue_exception(v, X86_TRAP_UD, false, 0);
 	return ACTION_RESUME_GUEST;

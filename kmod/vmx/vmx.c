@@ -401,7 +401,7 @@ typedef enum vmx_exit_action (*vmx_exit_handler_t)(struct vmx_vcpu *v);
 
 /*
  * Every exit reason this backend handles.  An empty slot is an exit the
- * guest can cause but that is not supported yet (GETSEC, RDPMC, MWAIT,
+ * guest can cause but that is not supported yet (GETSEC, RDPMC,
  * ...): it ends the run with VMCTL_INTERNAL_UNHANDLED_EXIT.
  */
 static const vmx_exit_handler_t vmx_exit_handlers[VMX_NR_EXIT_REASONS] = {
@@ -435,6 +435,8 @@ static const vmx_exit_handler_t vmx_exit_handlers[VMX_NR_EXIT_REASONS] = {
 	[VMX_EXIT_INVVPID]		= vmx_handle_vmx_insn,
 	[VMX_EXIT_VMFUNC]		= vmx_handle_vmx_insn,
 	[VMX_EXIT_XSETBV]		= vmx_handle_xsetbv,
+	[VMX_EXIT_MONITOR]		= vmx_handle_monitor_mwait,
+	[VMX_EXIT_MWAIT]		= vmx_handle_monitor_mwait,
 };
 
 /*

@@ -319,6 +319,7 @@ u32 vmx_msr_index_list(u32 *indices, u32 room);
 
 /* guest_insn.c */
 enum vmx_exit_action vmx_handle_vmx_insn(struct vmx_vcpu *v);
+enum vmx_exit_action vmx_handle_monitor_mwait(struct vmx_vcpu *v);
 enum vmx_exit_action vmx_handle_xsetbv(struct vmx_vcpu *v);
 
 /* spec.c */

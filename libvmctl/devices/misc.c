@@ -5,9 +5,13 @@
  * control register at 0xcf9 (reboot=pci: 0x02 then 0x06, or 0x0e), and
  * the keyboard controller's status and command port 0x64 (reboot=kbd
  * waits for an empty input buffer, then sends command 0xfe, "pulse the
- * reset line").  The status answers "no data, input buffer empty, self
- * test passed", so a kernel's i8042 probe ends quickly instead of reading
- * all ones 16 times; keyboard data (0x60) reads as nothing there.
+ * reset line").  There is no keyboard, so the status shows a controller
+ * Linux's i8042 driver gives up on at once: an output buffer that stays
+ * full (its probe reads 16 bytes of 0xff, then reports "No controller
+ * found").  An empty one looked alive, and the driver then polled 10000
+ * times for the answer to "read the control register": 10000 exits and
+ * half a second of every boot.  The input buffer is always empty, so
+ * reboot=kbd sends its 0xfe without waiting.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -16,7 +20,8 @@
 
 #define CF9_SYS_RST	0x02	/* full (cold) reset when RST_CPU rises */
 #define CF9_RST_CPU	0x04
-#define KBC_STATUS_IDLE	0x1c	/* unlocked, last write a command, system flag */
+#define KBC_STATUS_STUCK	0x1d	/* output buffer full, input buffer empty,
+				 * system flag, last write a command, unlocked */
 #define KBC_PULSE_RESET	0xfe
 
 struct vmctl_misc {
@@ -43,7 +48,7 @@ VMCTL_EXPORT uint8_t vmctl_misc_io(struct vmctl_misc *misc, uint16_t port, uint8
 		return 0;
 	case 0x64:
 		if (!is_write)
-			return KBC_STATUS_IDLE;
+			return KBC_STATUS_STUCK;
 		if (value == KBC_PULSE_RESET)
 			misc->reset = VMCTL_RESET_KBC;
 		return 0;
