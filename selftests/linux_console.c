@@ -70,6 +70,7 @@ static FILE *log_file;
 static char *out;
 static size_t out_len, out_cap;
 static const char *name = "guest";
+static bool gave_up;
 
 static double now(void)
 {
@@ -142,10 +143,17 @@ static long wait_for(const char *needle, size_t from, double timeout)
 	for (;;) {
 		if (out && from <= out_len && (hit = strstr(out + from, needle)))
 			return hit - out;
-		if (now() >= deadline)
-			return -1;
-		if (!pump(deadline - now()))
-			return -1;
+		/*
+		 * After one wait in vain the console is dead or deaf: the
+		 * checks after it fail at once rather than each wait out its
+		 * timeout (minutes in Bochs).
+		 */
+		if (gave_up || now() >= deadline || !pump(deadline - now())) {
+			if (!(out && from <= out_len && strstr(out + from, needle))) {
+				gave_up = true;
+				return -1;
+			}
+		}
 	}
 }
 
@@ -346,6 +354,17 @@ int main(int argc, char **argv)
 	if (child < 0)
 		tap_bail("forkpty: %s", strerror(errno));
 	if (child == 0) {
+		struct termios t;
+
+		/*
+		 * The pty's line discipline must not echo by itself (a VMM
+		 * that leaves the terminal cooked would get it): every echo
+		 * the echo check sees must come from the guest.
+		 */
+		if (tcgetattr(STDIN_FILENO, &t) == 0) {
+			t.c_lflag &= ~(ECHO | ECHONL);
+			tcsetattr(STDIN_FILENO, TCSANOW, &t);
+		}
 		execvp(argv[i + 1], argv + i + 1);
 		fprintf(stderr, "linux_console: cannot run %s: %s\n", argv[i + 1], strerror(errno));
 		_exit(127);
@@ -406,7 +425,7 @@ int main(int argc, char **argv)
 		tap_ok(ask("echo sum=$((1234 * 5678 + 9))", "sum=7006661\n", 60) >= 0,
 		       "%s: the guest computes 1234 * 5678 + 9 = 7006661", name);
 
-	if (idle > 0) {
+	if (idle > 0 && !gave_up) {
 		/* Let the echo of the last command settle, then only listen. */
 		pump(1);
 		cpu0 = cpu_seconds();
@@ -435,7 +454,7 @@ int main(int argc, char **argv)
 		double deadline;
 
 		type_line("reboot -f");
-		deadline = now() + 120;
+		deadline = now() + (gave_up ? 0 : 120);
 		while (now() < deadline && pump(deadline - now()))
 			;
 		/* The pty closes when PROGRAM exits; give it a moment to be reaped. */
