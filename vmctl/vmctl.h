@@ -30,9 +30,6 @@ enum {
 int cmd_list(const char *prog, int argc, char **argv);
 int cmd_stats(const char *prog, int argc, char **argv);
 
-/* vmctl run -v: one line with this process's VM's exits by reason. */
-void stats_print_own_exits(const char *prog, FILE *out);
-
 /* ---- cpuid.c ---- */
 
 /* vmctl cpuid: argc/argv after the command's name. */
