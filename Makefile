@@ -4,7 +4,7 @@
 #   make              kmod/vmctl.ko, libvmctl, vmctl, vmtop, examples, selftests
 #   make check        every test level (see testbed/check); root on a fresh machine
 #   make mutants      plant each bug of testbed/mutants/ and show make check catches it
-#   make demo         run the demo guest, directly or inside Bochs
+#   make demo         boot a Linux guest to a shell, directly or inside Bochs
 #   make bench        vmctl against KVM in one Bochs boot; build/bench/bench.json
 #   make install      module (modules_install + depmod), library, header, .pc,
 #                     tools, man pages (see below for the parts and uninstall)
