@@ -110,13 +110,13 @@ static void mmio_write_regs(struct vmx_vcpu *v, const struct vmctl_insn *insn,
 		vmx_skip_instruction(v, insn->len);
 }
 
-/* The VMCS is loaded. */
-static void mmio_read_state(struct vmx_vcpu *v, struct mmio_ctx *c)
+/*
+ * What the guest's page walk depends on, from the loaded VMCS: shared by
+ * every emulation that reaches guest memory through guest-linear addresses
+ * (MMIO, string I/O).
+ */
+void vmx_read_guest_paging(struct vmx_paging *p)
 {
-	struct vmx_paging *p = &c->paging;
-	unsigned int i;
-	u32 cs_ar;
-
 	p->cr0 = (vmcs_readl(VMCS_GUEST_CR0) & CR0_GUEST_OWNED) |
 		 (vmcs_readl(VMCS_CR0_READ_SHADOW) & ~CR0_GUEST_OWNED);
 	p->cr3 = vmcs_readl(VMCS_GUEST_CR3);
@@ -132,6 +132,16 @@ static void mmio_read_state(struct vmx_vcpu *v, struct mmio_ctx *c)
 		 SEG_AR_DPL_SHIFT;
 	p->phys_bits = boot_cpu_data.x86_phys_bits;
 	p->virt_bits = boot_cpu_data.x86_virt_bits;
+}
+
+/* The VMCS is loaded. */
+static void mmio_read_state(struct vmx_vcpu *v, struct mmio_ctx *c)
+{
+	struct vmx_paging *p = &c->paging;
+	unsigned int i;
+	u32 cs_ar;
+
+	vmx_read_guest_paging(p);
 	for (i = 0; i < MMIO_NR_SEGS; i++) {
 		c->seg[i].base = __vmcs_read(mmio_seg_fields[i].base);
 		c->seg[i].limit = __vmcs_read(mmio_seg_fields[i].limit);

@@ -64,21 +64,7 @@ static void strio_read_state(struct vmx_vcpu *v, struct strio_ctx *c)
 	struct vmx_paging *p = &c->paging;
 	bool in = v->exit_qual & IO_QUAL_IN;
 
-	p->cr0 = (vmcs_readl(VMCS_GUEST_CR0) & CR0_GUEST_OWNED) |
-		 (vmcs_readl(VMCS_CR0_READ_SHADOW) & ~CR0_GUEST_OWNED);
-	p->cr3 = vmcs_readl(VMCS_GUEST_CR3);
-	p->cr4 = vmx_get_cr4();
-	p->efer = vmcs_read64(VMCS_GUEST_IA32_EFER);
-	p->rflags = vmcs_readl(VMCS_GUEST_RFLAGS);
-	p->pdpte[0] = vmcs_read64(VMCS_GUEST_PDPTE0);
-	p->pdpte[1] = vmcs_read64(VMCS_GUEST_PDPTE1);
-	p->pdpte[2] = vmcs_read64(VMCS_GUEST_PDPTE2);
-	p->pdpte[3] = vmcs_read64(VMCS_GUEST_PDPTE3);
-	/* SS.DPL is the CPL, also in real mode (0) under VMX. */
-	p->cpl = (vmcs_read32(VMCS_GUEST_SS_AR) & SEG_AR_DPL_MASK) >>
-		 SEG_AR_DPL_SHIFT;
-	p->phys_bits = boot_cpu_data.x86_phys_bits;
-	p->virt_bits = boot_cpu_data.x86_virt_bits;
+	vmx_read_guest_paging(p);
 	c->long_mode = (p->efer & EFER_LMA) &&
 		       (vmcs_read32(VMCS_GUEST_CS_AR) & SEG_AR_L);
 	c->rip = vmcs_readl(VMCS_GUEST_RIP);

@@ -405,6 +405,7 @@ void vmx_complete_io_in(struct vmx_vcpu *v);
 enum vmx_exit_action vmx_handle_ept_violation(struct vmx_vcpu *v);
 enum vmx_exit_action vmx_mmio_emulate(struct vmx_vcpu *v);
 enum vmx_exit_action vmx_mmio_continue(struct vmx_vcpu *v);
+void vmx_read_guest_paging(struct vmx_paging *p);
 
 /* string_io.c */
 enum vmx_exit_action vmx_string_io_emulate(struct vmx_vcpu *v);
